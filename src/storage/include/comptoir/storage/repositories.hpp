@@ -1,0 +1,215 @@
+// Repository interfaces: how services read and write each kind of record. Implemented
+// once in SQL (storage_sql) for both SQLite and PostgreSQL. Every call is scoped by
+// account. A repository is used only inside the Transaction that handed it out, on that
+// transaction's thread.
+//
+// Errors: kNotFound for a missing row; kAlreadyExists for a unique-key violation
+// (with the reason naming the key); kAborted/kUnavailable for database trouble.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comptoir/common/status.hpp"
+#include "comptoir/domain/people.hpp"
+#include "comptoir/storage/page.hpp"
+
+namespace comptoir::storage {
+
+struct Account {
+  AccountId id;
+  std::string name;
+  std::string settings;  // JSON text
+  Timestamp created_at = 0;
+};
+
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+  virtual Result<Account> Get(AccountId id) = 0;
+  virtual Result<AccountId> Insert(const Account& a) = 0;
+  virtual Status Update(const Account& a) = 0;
+};
+
+struct UserFilter {
+  std::vector<domain::Role> roles;  // any of these; empty = all
+  std::string external_id;
+  OrganizationId organization_id;  // members of this organisation
+  GroupId group_id;                // members of this group
+  std::string query;               // search: name, email, phone, external_id (substring)
+  std::string name_prefix;         // autocomplete
+  bool include_inactive = true;
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual Result<domain::User> Get(AccountId account, UserId id) = 0;
+  virtual Result<std::vector<domain::User>> GetMany(AccountId account,
+                                                    const std::vector<UserId>& ids) = 0;
+  virtual Result<domain::User> FindByExternalId(AccountId account, std::string_view ext) = 0;
+  virtual Result<Page<domain::User>> List(AccountId account, const UserFilter& filter,
+                                          const PageRequest& page) = 0;
+  virtual Result<std::int64_t> Count(AccountId account, const UserFilter& filter) = 0;
+  virtual Result<UserId> Insert(const domain::User& u) = 0;
+  virtual Status Update(const domain::User& u) = 0;
+  virtual Status Delete(AccountId account, UserId id) = 0;  // permanent
+};
+
+class IdentityRepository {
+ public:
+  virtual ~IdentityRepository() = default;
+  virtual Result<domain::Identity> Get(AccountId account, IdentityId id) = 0;
+  virtual Result<std::vector<domain::Identity>> ListForUser(AccountId account, UserId user) = 0;
+  virtual Result<std::vector<domain::Identity>> ListForUsers(AccountId account,
+                                                             const std::vector<UserId>& users) = 0;
+  virtual Result<domain::Identity> Find(AccountId account, domain::IdentityType type,
+                                        std::string_view value) = 0;
+  virtual Result<IdentityId> Insert(const domain::Identity& i) = 0;
+  virtual Status Update(const domain::Identity& i) = 0;
+  virtual Status Delete(AccountId account, IdentityId id) = 0;
+};
+
+struct OrganizationFilter {
+  std::string name;         // exact, case-insensitive
+  std::string name_prefix;  // autocomplete
+  std::string external_id;
+  std::string query;  // substring of name
+};
+
+class OrganizationRepository {
+ public:
+  virtual ~OrganizationRepository() = default;
+  virtual Result<domain::Organization> Get(AccountId account, OrganizationId id) = 0;
+  virtual Result<std::vector<domain::Organization>> GetMany(
+      AccountId account, const std::vector<OrganizationId>& ids) = 0;
+  // The organisation that claims this email domain, if any.
+  virtual Result<domain::Organization> FindByDomain(AccountId account,
+                                                    std::string_view domain) = 0;
+  virtual Result<Page<domain::Organization>> List(AccountId account,
+                                                  const OrganizationFilter& filter,
+                                                  const PageRequest& page) = 0;
+  virtual Result<std::int64_t> Count(AccountId account, const OrganizationFilter& filter) = 0;
+  virtual Result<OrganizationId> Insert(const domain::Organization& o) = 0;
+  virtual Status Update(const domain::Organization& o) = 0;
+  virtual Status Delete(AccountId account, OrganizationId id) = 0;
+};
+
+struct MembershipFilter {
+  UserId user_id;
+  OrganizationId organization_id;
+  GroupId group_id;
+};
+
+class OrganizationMembershipRepository {
+ public:
+  virtual ~OrganizationMembershipRepository() = default;
+  virtual Result<domain::OrganizationMembership> Get(AccountId account,
+                                                     OrganizationMembershipId id) = 0;
+  virtual Result<domain::OrganizationMembership> Find(AccountId account, UserId user,
+                                                      OrganizationId org) = 0;
+  virtual Result<Page<domain::OrganizationMembership>> List(AccountId account,
+                                                            const MembershipFilter& filter,
+                                                            const PageRequest& page) = 0;
+  virtual Result<OrganizationMembershipId> Insert(const domain::OrganizationMembership& m) = 0;
+  virtual Status Update(const domain::OrganizationMembership& m) = 0;
+  virtual Status Delete(AccountId account, OrganizationMembershipId id) = 0;
+};
+
+struct GroupFilter {
+  bool include_deleted = false;
+};
+
+class GroupRepository {
+ public:
+  virtual ~GroupRepository() = default;
+  virtual Result<domain::Group> Get(AccountId account, GroupId id) = 0;
+  virtual Result<std::vector<domain::Group>> GetMany(AccountId account,
+                                                     const std::vector<GroupId>& ids) = 0;
+  virtual Result<Page<domain::Group>> List(AccountId account, const GroupFilter& filter,
+                                           const PageRequest& page) = 0;
+  virtual Result<std::int64_t> Count(AccountId account, const GroupFilter& filter) = 0;
+  virtual Result<GroupId> Insert(const domain::Group& g) = 0;
+  virtual Status Update(const domain::Group& g) = 0;
+};
+
+class GroupMembershipRepository {
+ public:
+  virtual ~GroupMembershipRepository() = default;
+  virtual Result<domain::GroupMembership> Get(AccountId account, GroupMembershipId id) = 0;
+  virtual Result<domain::GroupMembership> Find(AccountId account, UserId user, GroupId group) = 0;
+  virtual Result<Page<domain::GroupMembership>> List(AccountId account,
+                                                     const MembershipFilter& filter,
+                                                     const PageRequest& page) = 0;
+  virtual Result<GroupMembershipId> Insert(const domain::GroupMembership& m) = 0;
+  virtual Status Update(const domain::GroupMembership& m) = 0;
+  virtual Status Delete(AccountId account, GroupMembershipId id) = 0;
+};
+
+class CustomRoleRepository {
+ public:
+  virtual ~CustomRoleRepository() = default;
+  virtual Result<domain::CustomRole> Get(AccountId account, CustomRoleId id) = 0;
+  virtual Result<std::vector<domain::CustomRole>> List(AccountId account) = 0;
+  virtual Result<CustomRoleId> Insert(const domain::CustomRole& r) = 0;
+  virtual Status Update(const domain::CustomRole& r) = 0;
+  virtual Status Delete(AccountId account, CustomRoleId id) = 0;
+};
+
+class CustomFieldRepository {
+ public:
+  virtual ~CustomFieldRepository() = default;
+  virtual Result<domain::CustomField> Get(AccountId account, domain::FieldOwner owner,
+                                          FieldId id) = 0;
+  // Ordered by position, then id.
+  virtual Result<std::vector<domain::CustomField>> List(AccountId account,
+                                                        domain::FieldOwner owner) = 0;
+  virtual Result<FieldId> Insert(const domain::CustomField& f) = 0;
+  virtual Status Update(const domain::CustomField& f) = 0;
+  virtual Status Delete(AccountId account, domain::FieldOwner owner, FieldId id) = 0;
+};
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+  // API tokens.
+  virtual Result<domain::ApiToken> FindApiToken(std::string_view token_hash) = 0;
+  virtual Result<std::vector<domain::ApiToken>> ListApiTokens(AccountId account) = 0;
+  virtual Result<TokenId> InsertApiToken(const domain::ApiToken& t) = 0;
+  virtual Status DeleteApiToken(AccountId account, TokenId id) = 0;
+  // OAuth clients and access tokens.
+  virtual Result<domain::OAuthClient> GetClient(AccountId account, OAuthClientId id) = 0;
+  virtual Result<std::vector<domain::OAuthClient>> ListClients(AccountId account) = 0;
+  virtual Result<OAuthClientId> InsertClient(const domain::OAuthClient& c) = 0;
+  virtual Status UpdateClient(const domain::OAuthClient& c) = 0;
+  virtual Status DeleteClient(AccountId account, OAuthClientId id) = 0;
+  virtual Result<domain::OAuthToken> FindOAuthToken(std::string_view token_hash) = 0;
+  virtual Result<domain::OAuthToken> GetOAuthToken(AccountId account, TokenId id) = 0;
+  virtual Result<std::vector<domain::OAuthToken>> ListOAuthTokens(AccountId account) = 0;
+  virtual Result<TokenId> InsertOAuthToken(const domain::OAuthToken& t) = 0;
+  virtual Status DeleteOAuthToken(AccountId account, TokenId id) = 0;
+};
+
+class JobRepository {
+ public:
+  virtual ~JobRepository() = default;
+  virtual Result<domain::JobStatus> Get(AccountId account, std::string_view id) = 0;
+  virtual Result<std::vector<domain::JobStatus>> List(AccountId account, int limit) = 0;
+  virtual Status Insert(const domain::JobStatus& j) = 0;
+  virtual Status Update(const domain::JobStatus& j) = 0;
+  // Jobs in state queued or working (to resume after a restart), oldest first.
+  virtual Result<std::vector<domain::JobStatus>> ListUnfinished(int limit) = 0;
+};
+
+class AuditLogRepository {
+ public:
+  virtual ~AuditLogRepository() = default;
+  virtual Status Insert(const domain::AuditLogEntry& e) = 0;
+  virtual Result<Page<domain::AuditLogEntry>> List(AccountId account, std::string_view source_type,
+                                                   std::int64_t source_id,
+                                                   const PageRequest& page) = 0;
+};
+
+}  // namespace comptoir::storage

@@ -1,0 +1,52 @@
+// Store and Transaction: the unit of work. Store::Write runs a function inside one
+// database transaction and returns only once it is durably committed (or rolled back
+// when the function returns an error). Store::Read runs a function on a consistent
+// snapshot. Implementations may group concurrent writes into one commit (SQLite), each
+// write still being all-or-nothing. Store is thread-safe; a Transaction is not and must
+// not escape its function.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "comptoir/common/status.hpp"
+#include "comptoir/storage/repositories.hpp"
+
+namespace comptoir::storage {
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual AccountRepository& accounts() = 0;
+  virtual UserRepository& users() = 0;
+  virtual IdentityRepository& identities() = 0;
+  virtual OrganizationRepository& organizations() = 0;
+  virtual OrganizationMembershipRepository& organization_memberships() = 0;
+  virtual GroupRepository& groups() = 0;
+  virtual GroupMembershipRepository& group_memberships() = 0;
+  virtual CustomRoleRepository& custom_roles() = 0;
+  virtual CustomFieldRepository& custom_fields() = 0;
+  virtual TokenRepository& tokens() = 0;
+  virtual JobRepository& jobs() = 0;
+  virtual AuditLogRepository& audit_logs() = 0;
+  // Runs `fn` after the transaction commits (never when it rolls back).
+  virtual void OnCommit(std::function<void()> fn) = 0;
+};
+
+using TxFn = std::function<Status(Transaction&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Applies pending migrations. Safe to call on every start.
+  virtual Status Migrate() = 0;
+  // Runs fn in a write transaction; fn's error rolls back all it did.
+  virtual Status Write(const TxFn& fn) = 0;
+  // Runs fn on a read-only snapshot.
+  virtual Status Read(const TxFn& fn) = 0;
+  // Cheap liveness check of the database (for /readyz).
+  virtual Status Ping() = 0;
+  virtual std::string Describe() const = 0;  // "sqlite:/path/comptoir.db" (no secrets)
+};
+
+}  // namespace comptoir::storage

@@ -1,0 +1,237 @@
+#include "comptoir/storage_sql/migrations.hpp"
+
+namespace comptoir::sql {
+
+namespace {
+
+// Migration 1: accounts and people. Every table carries account_id; booleans are
+// integers 0/1, times are Unix seconds, lists and maps are JSON text.
+constexpr const char* kPeople = R"SQL(
+CREATE TABLE accounts (
+  id {{ID}},
+  name TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE users (
+  id {{ID}},
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  name TEXT NOT NULL,
+  email TEXT,
+  phone TEXT,
+  role INTEGER NOT NULL,
+  custom_role_id BIGINT,
+  organization_id BIGINT,
+  default_group_id BIGINT,
+  external_id TEXT,
+  alias TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  signature TEXT NOT NULL DEFAULT '',
+  locale TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  suspended INTEGER NOT NULL,
+  verified INTEGER NOT NULL,
+  shared INTEGER NOT NULL,
+  moderator INTEGER NOT NULL,
+  only_private_comments INTEGER NOT NULL,
+  restricted_agent INTEGER NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  user_fields TEXT NOT NULL DEFAULT '{}',
+  password_hash TEXT NOT NULL DEFAULT '',
+  password_changed_at BIGINT NOT NULL DEFAULT 0,
+  last_login_at BIGINT NOT NULL DEFAULT 0,
+  merged_into_id BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_external_id ON users(account_id, external_id);
+CREATE INDEX users_role ON users(account_id, role, id);
+CREATE INDEX users_email ON users(account_id, email);
+CREATE INDEX users_name ON users(account_id, name);
+CREATE TABLE user_identities (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  type INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  verified INTEGER NOT NULL,
+  is_primary INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX user_identities_value ON user_identities(account_id, type, value);
+CREATE INDEX user_identities_user ON user_identities(account_id, user_id);
+CREATE TABLE organizations (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  external_id TEXT,
+  details TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  group_id BIGINT,
+  shared_tickets INTEGER NOT NULL,
+  shared_comments INTEGER NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  domain_names TEXT NOT NULL DEFAULT '[]',
+  organization_fields TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX organizations_name ON organizations(account_id, name_key);
+CREATE UNIQUE INDEX organizations_external_id ON organizations(account_id, external_id);
+CREATE TABLE organization_domains (
+  account_id BIGINT NOT NULL,
+  domain TEXT NOT NULL,
+  organization_id BIGINT NOT NULL REFERENCES organizations(id),
+  PRIMARY KEY (account_id, domain)
+);
+CREATE INDEX organization_domains_org ON organization_domains(organization_id);
+CREATE TABLE organization_memberships (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  organization_id BIGINT NOT NULL REFERENCES organizations(id),
+  is_default INTEGER NOT NULL,
+  view_tickets INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX organization_memberships_pair
+  ON organization_memberships(account_id, user_id, organization_id);
+CREATE INDEX organization_memberships_org ON organization_memberships(account_id, organization_id);
+CREATE TABLE groups (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  is_default INTEGER NOT NULL,
+  is_public INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE group_memberships (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  group_id BIGINT NOT NULL REFERENCES groups(id),
+  is_default INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX group_memberships_pair ON group_memberships(account_id, user_id, group_id);
+CREATE INDEX group_memberships_group ON group_memberships(account_id, group_id);
+CREATE TABLE custom_roles (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  ticket_access INTEGER NOT NULL,
+  end_user_profile_edit INTEGER NOT NULL,
+  configuration TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE custom_fields (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  owner INTEGER NOT NULL,
+  field_key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  regexp_for_validation TEXT NOT NULL DEFAULT '',
+  tag TEXT NOT NULL DEFAULT '',
+  options TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX custom_fields_key ON custom_fields(account_id, owner, field_key);
+CREATE TABLE api_tokens (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE oauth_clients (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  redirect_uri TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX oauth_clients_identifier ON oauth_clients(account_id, identifier);
+CREATE TABLE oauth_tokens (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  client_id BIGINT NOT NULL REFERENCES oauth_clients(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE job_statuses (
+  id TEXT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  progress INTEGER NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  results TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX job_statuses_status ON job_statuses(status, created_at);
+CREATE INDEX job_statuses_account ON job_statuses(account_id, created_at);
+CREATE TABLE audit_logs (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  actor_id BIGINT NOT NULL,
+  source_type TEXT NOT NULL,
+  source_id BIGINT NOT NULL,
+  source_label TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  change_description TEXT NOT NULL DEFAULT '',
+  ip_address TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX audit_logs_source ON audit_logs(account_id, source_type, source_id);
+)SQL";
+
+std::string Render(const char* text, Dialect d) {
+  std::string s(text);
+  const std::string id = d == Dialect::kSqlite
+                             ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                             : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+  for (auto pos = s.find("{{ID}}"); pos != std::string::npos; pos = s.find("{{ID}}", pos)) {
+    s.replace(pos, 6, id);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Migration> Migrations(Dialect dialect) {
+  return {
+      {1, "people", Render(kPeople, dialect)},
+  };
+}
+
+}  // namespace comptoir::sql

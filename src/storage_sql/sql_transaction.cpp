@@ -1,0 +1,49 @@
+#include "comptoir/storage_sql/sql_transaction.hpp"
+
+#include "repos_internal.hpp"
+
+namespace comptoir::sql {
+
+struct SqlTransaction::Repos {
+  explicit Repos(Connection& c)
+      : accounts(c), users(c), identities(c), organizations(c), org_memberships(c), groups(c),
+        group_memberships(c), custom_roles(c), custom_fields(c), tokens(c), jobs(c),
+        audit_logs(c) {}
+  SqlAccounts accounts;
+  SqlUsers users;
+  SqlIdentities identities;
+  SqlOrganizations organizations;
+  SqlOrganizationMemberships org_memberships;
+  SqlGroups groups;
+  SqlGroupMemberships group_memberships;
+  SqlCustomRoles custom_roles;
+  SqlCustomFields custom_fields;
+  SqlTokens tokens;
+  SqlJobs jobs;
+  SqlAuditLogs audit_logs;
+};
+
+SqlTransaction::SqlTransaction(Connection& conn)
+    : conn_(conn), repos_(std::make_unique<Repos>(conn)) {}
+SqlTransaction::~SqlTransaction() = default;
+
+storage::AccountRepository& SqlTransaction::accounts() { return repos_->accounts; }
+storage::UserRepository& SqlTransaction::users() { return repos_->users; }
+storage::IdentityRepository& SqlTransaction::identities() { return repos_->identities; }
+storage::OrganizationRepository& SqlTransaction::organizations() {
+  return repos_->organizations;
+}
+storage::OrganizationMembershipRepository& SqlTransaction::organization_memberships() {
+  return repos_->org_memberships;
+}
+storage::GroupRepository& SqlTransaction::groups() { return repos_->groups; }
+storage::GroupMembershipRepository& SqlTransaction::group_memberships() {
+  return repos_->group_memberships;
+}
+storage::CustomRoleRepository& SqlTransaction::custom_roles() { return repos_->custom_roles; }
+storage::CustomFieldRepository& SqlTransaction::custom_fields() { return repos_->custom_fields; }
+storage::TokenRepository& SqlTransaction::tokens() { return repos_->tokens; }
+storage::JobRepository& SqlTransaction::jobs() { return repos_->jobs; }
+storage::AuditLogRepository& SqlTransaction::audit_logs() { return repos_->audit_logs; }
+
+}  // namespace comptoir::sql

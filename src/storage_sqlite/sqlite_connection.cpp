@@ -1,0 +1,151 @@
+#include "sqlite_connection.hpp"
+
+#include "comptoir/common/log.hpp"
+
+namespace comptoir::sqlite {
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
+                                                                 bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Status(ErrorCode::kUnavailable, "cannot open database " + path + ": " + msg,
+                  "DatabaseUnavailable");
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 10000);
+  auto conn = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
+  std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+  if (!read_only) pragmas += " PRAGMA journal_mode = WAL;";
+  COMPTOIR_RETURN_IF_ERROR(conn->ExecScript(pragmas));
+  return conn;
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status SqliteConnection::Error(int rc, std::string_view what) const {
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return {ErrorCode::kAlreadyExists, msg, "DuplicateValue"};
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return {ErrorCode::kFailedPrecondition, msg, "InvalidReference"};
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return {ErrorCode::kAborted, msg, "DatabaseBusy"};
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return {ErrorCode::kUnavailable, msg, "DatabaseUnavailable"};
+    default:
+      return {ErrorCode::kInternal, msg, "DatabaseError"};
+  }
+}
+
+Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const sql::Params& params) {
+  sqlite3_stmt* stmt = nullptr;
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end()) {
+    stmt = it->second;
+  } else {
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "prepare");
+    cache_.emplace(std::string(sql), stmt);
+  }
+  if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt)) != params.size()) {
+    return Internal("parameter count mismatch for: " + std::string(sql));
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1);
+    int rc = SQLITE_OK;
+    const auto& v = params[i];
+    if (std::holds_alternative<std::monostate>(v)) {
+      rc = sqlite3_bind_null(stmt, idx);
+    } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      rc = sqlite3_bind_int64(stmt, idx, *n);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      rc = sqlite3_bind_double(stmt, idx, *d);
+    } else {
+      const auto& s = std::get<std::string>(v);
+      rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) {
+      sqlite3_reset(stmt);
+      return Error(rc, "bind");
+    }
+  }
+  return stmt;
+}
+
+Result<std::vector<sql::Row>> SqliteConnection::Query(std::string_view sql,
+                                                      const sql::Params& params) {
+  auto prepared = Prepare(sql, params);
+  if (!prepared.ok()) return std::move(prepared).TakeStatus();
+  sqlite3_stmt* stmt = *prepared;
+  std::vector<sql::Row> rows;
+  const int ncols = sqlite3_column_count(stmt);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    std::vector<sql::Value> cols;
+    cols.reserve(static_cast<std::size_t>(ncols));
+    for (int i = 0; i < ncols; ++i) {
+      switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_INTEGER: cols.emplace_back(sqlite3_column_int64(stmt, i)); break;
+        case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, i)); break;
+        case SQLITE_NULL: cols.emplace_back(); break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+          cols.emplace_back(std::string(text, static_cast<std::size_t>(
+                                                  sqlite3_column_bytes(stmt, i))));
+        }
+      }
+    }
+    rows.emplace_back(std::move(cols));
+  }
+  Status st = rc == SQLITE_DONE ? Status::Ok() : Error(rc, "query");
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (!st.ok()) return st;
+  return rows;
+}
+
+Result<std::int64_t> SqliteConnection::Exec(std::string_view sql, const sql::Params& params) {
+  auto prepared = Prepare(sql, params);
+  if (!prepared.ok()) return std::move(prepared).TakeStatus();
+  sqlite3_stmt* stmt = *prepared;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  Status st = rc == SQLITE_DONE ? Status::Ok() : Error(rc, "exec");
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (!st.ok()) return st;
+  return static_cast<std::int64_t>(sqlite3_changes(db_));
+}
+
+Status SqliteConnection::ExecScript(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    Status st = Error(rc, err ? err : "exec");
+    sqlite3_free(err);
+    return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace comptoir::sqlite

@@ -1,0 +1,235 @@
+// The storage contract, run against SQLite. The same cases will run against PostgreSQL:
+// they only use the storage::Store interface.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "comptoir/storage_sqlite/sqlite_store.hpp"
+
+namespace comptoir {
+namespace {
+
+using storage::Transaction;
+
+class StoreContractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("comptoir-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    ASSERT_TRUE(store_->Migrate().ok());
+    ASSERT_TRUE(store_->Write([&](Transaction& tx) {
+                        auto id = tx.accounts().Insert({AccountId(), "Test", "{}", 1});
+                        if (!id.ok()) return id.status();
+                        account_ = *id;
+                        return Status::Ok();
+                      }).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  domain::User NewUser(std::string name, std::string email) {
+    domain::User u;
+    u.account_id = account_;
+    u.name = std::move(name);
+    u.email = std::move(email);
+    u.created_at = u.updated_at = 1000;
+    return u;
+  }
+
+  UserId Insert(const domain::User& u) {
+    UserId id;
+    EXPECT_TRUE(store_->Write([&](Transaction& tx) {
+                        auto r = tx.users().Insert(u);
+                        if (!r.ok()) return r.status();
+                        id = *r;
+                        return Status::Ok();
+                      }).ok());
+    return id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  AccountId account_;
+};
+
+TEST_F(StoreContractTest, InsertedUserReadsBackWithEveryField) {
+  auto u = NewUser("Ada", "ada@example.com");
+  u.tags = {"vip", "beta"};
+  u.user_fields["plan"] = "gold";
+  u.role = domain::Role::kAgent;
+  u.external_id = "ext-1";
+  UserId id = Insert(u);
+  ASSERT_TRUE(id);
+  domain::User got;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      auto r = tx.users().Get(account_, id);
+                      if (!r.ok()) return r.status();
+                      got = *r;
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(got.name, "Ada");
+  EXPECT_EQ(got.email, "ada@example.com");
+  EXPECT_EQ(got.tags, (std::vector<std::string>{"vip", "beta"}));
+  EXPECT_EQ(got.user_fields.at("plan").as_string(), "gold");
+  EXPECT_EQ(got.role, domain::Role::kAgent);
+  EXPECT_EQ(got.external_id, "ext-1");
+}
+
+TEST_F(StoreContractTest, FailedWriteRollsBackEverythingItDid) {
+  Status st = store_->Write([&](Transaction& tx) {
+    auto r = tx.users().Insert(NewUser("Ghost", "ghost@example.com"));
+    if (!r.ok()) return r.status();
+    return Invalid("name", "InvalidValue", "no");
+  });
+  EXPECT_EQ(st.code(), ErrorCode::kValidation);
+  std::int64_t n = -1;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      auto c = tx.users().Count(account_, {});
+                      n = c.ok() ? *c : -1;
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(StoreContractTest, DuplicateExternalIdIsAlreadyExists) {
+  auto u = NewUser("A", "a@example.com");
+  u.external_id = "same";
+  Insert(u);
+  Status st = store_->Write([&](Transaction& tx) { return tx.users().Insert(u).status(); });
+  EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
+}
+
+TEST_F(StoreContractTest, ConcurrentWritesAreAllDurableAndIsolated) {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto u = NewUser("u", "");
+        u.external_id = std::to_string(t) + "-" + std::to_string(i);
+        // Every third write fails and must leave nothing behind.
+        Status st = store_->Write([&](Transaction& tx) -> Status {
+          auto r = tx.users().Insert(u);
+          if (!r.ok()) return r.status();
+          if (i % 3 == 0) return Invalid("x", "InvalidValue", "rejected");
+          return Status::Ok();
+        });
+        EXPECT_EQ(st.ok(), i % 3 != 0);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::int64_t n = 0;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      n = *tx.users().Count(account_, {});
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(n, kThreads * (kEach - (kEach + 2) / 3));
+}
+
+TEST_F(StoreContractTest, CursorPagingWalksForwardAndBack) {
+  std::vector<UserId> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Insert(NewUser("p" + std::to_string(i), "")));
+  storage::PageRequest p;
+  p.cursor = true;
+  p.limit = 2;
+  storage::Page<domain::User> page;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      page = *tx.users().List(account_, {}, p);
+                      return Status::Ok();
+                    }).ok());
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_TRUE(page.has_more);
+  p.after_id = page.items.back().id.value;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      page = *tx.users().List(account_, {}, p);
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(page.items.front().id, ids[2]);
+  p.after_id = ids[3].value;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      page = *tx.users().List(account_, {}, p);
+                      return Status::Ok();
+                    }).ok());
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_FALSE(page.has_more);
+  p.after_id = 0;
+  p.before_id = ids[4].value;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      page = *tx.users().List(account_, {}, p);
+                      return Status::Ok();
+                    }).ok());
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].id, ids[2]);
+  EXPECT_EQ(page.items[1].id, ids[3]);
+  EXPECT_TRUE(page.has_before);
+}
+
+TEST_F(StoreContractTest, SearchFindsByIdentityValueAndName) {
+  UserId id = Insert(NewUser("Marie Curie", "marie@example.com"));
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) {
+                      domain::Identity i;
+                      i.account_id = account_;
+                      i.user_id = id;
+                      i.value = "marie@example.com";
+                      return tx.identities().Insert(i).status();
+                    }).ok());
+  for (std::string q : {"curie", "MARIE@", "example.com"}) {
+    storage::UserFilter f;
+    f.query = q;
+    std::int64_t n = 0;
+    ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                        n = *tx.users().Count(account_, f);
+                        return Status::Ok();
+                      }).ok());
+    EXPECT_EQ(n, 1) << q;
+  }
+}
+
+TEST_F(StoreContractTest, OrganizationDomainsAreUniqueAndFindable) {
+  domain::Organization o;
+  o.account_id = account_;
+  o.name = "Acme";
+  o.domain_names = {"acme.com"};
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.organizations().Insert(o).status(); })
+                  .ok());
+  o.name = "Other";
+  EXPECT_EQ(
+      store_->Write([&](Transaction& tx) { return tx.organizations().Insert(o).status(); }).code(),
+      ErrorCode::kAlreadyExists);
+  std::string found;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      auto r = tx.organizations().FindByDomain(account_, "acme.com");
+                      if (!r.ok()) return r.status();
+                      found = r->name;
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(found, "Acme");
+}
+
+TEST_F(StoreContractTest, DataSurvivesReopen) {
+  UserId id = Insert(NewUser("Persisted", "p@example.com"));
+  store_.reset();
+  auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
+  ASSERT_TRUE(s.ok());
+  store_ = std::move(s).value();
+  ASSERT_TRUE(store_->Migrate().ok());  // idempotent
+  std::string name;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
+                      name = tx.users().Get(account_, id)->name;
+                      return Status::Ok();
+                    }).ok());
+  EXPECT_EQ(name, "Persisted");
+}
+
+}  // namespace
+}  // namespace comptoir
