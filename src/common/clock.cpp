@@ -42,8 +42,8 @@ std::string FormatIso8601(Timestamp t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 
@@ -59,8 +59,8 @@ std::optional<Timestamp> ParseIso8601(std::string_view s) {
   if (d > max_day) return std::nullopt;
   std::int64_t offset = 0;
   if (s.size() > 10) {
-    if ((s[10] != 'T' && s[10] != ' ') || !ReadInt(s, 11, 2, h) || s.size() < 16 ||
-        s[13] != ':' || !ReadInt(s, 14, 2, mi)) {
+    if ((s[10] != 'T' && s[10] != ' ') || !ReadInt(s, 11, 2, h) || s.size() < 16 || s[13] != ':' ||
+        !ReadInt(s, 14, 2, mi)) {
       return std::nullopt;
     }
     std::size_t pos = 16;
@@ -84,8 +84,8 @@ std::optional<Timestamp> ParseIso8601(std::string_view s) {
     }
     if (h > 23 || mi > 59 || se > 60) return std::nullopt;
   }
-  return DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-         h * 3600 + mi * 60 + se - offset;
+  return DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + se - offset;
 }
 
 }  // namespace comptoir

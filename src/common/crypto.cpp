@@ -15,8 +15,8 @@ Status InitCrypto() {
 }
 
 std::string Base64Encode(std::string_view data, bool url_safe) {
-  const int variant = url_safe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
-                               : sodium_base64_VARIANT_ORIGINAL;
+  const int variant =
+      url_safe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING : sodium_base64_VARIANT_ORIGINAL;
   std::string out(sodium_base64_encoded_len(data.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
                     data.size(), variant);
@@ -25,8 +25,8 @@ std::string Base64Encode(std::string_view data, bool url_safe) {
 }
 
 Result<std::string> Base64Decode(std::string_view data, bool url_safe) {
-  const int variant = url_safe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
-                               : sodium_base64_VARIANT_ORIGINAL;
+  const int variant =
+      url_safe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING : sodium_base64_VARIANT_ORIGINAL;
   std::string out(data.size() * 3 / 4 + 3, '\0');
   std::size_t len = 0;
   const char* end = nullptr;

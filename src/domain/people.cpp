@@ -4,9 +4,12 @@ namespace comptoir::domain {
 
 const char* RoleName(Role r) {
   switch (r) {
-    case Role::kEndUser: return "end-user";
-    case Role::kAgent: return "agent";
-    case Role::kAdmin: return "admin";
+    case Role::kEndUser:
+      return "end-user";
+    case Role::kAgent:
+      return "agent";
+    case Role::kAdmin:
+      return "admin";
   }
   return "end-user";
 }
@@ -20,9 +23,12 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 const char* TicketAccessName(TicketAccess a) {
   switch (a) {
-    case TicketAccess::kAll: return "all";
-    case TicketAccess::kWithinGroups: return "within-groups";
-    case TicketAccess::kAssignedOnly: return "assigned-only";
+    case TicketAccess::kAll:
+      return "all";
+    case TicketAccess::kWithinGroups:
+      return "within-groups";
+    case TicketAccess::kAssignedOnly:
+      return "assigned-only";
   }
   return "all";
 }
@@ -36,11 +42,16 @@ std::optional<TicketAccess> ParseTicketAccess(std::string_view name) {
 
 const char* IdentityTypeName(IdentityType t) {
   switch (t) {
-    case IdentityType::kEmail: return "email";
-    case IdentityType::kPhoneNumber: return "phone_number";
-    case IdentityType::kTwitter: return "twitter";
-    case IdentityType::kFacebook: return "facebook";
-    case IdentityType::kGoogle: return "google";
+    case IdentityType::kEmail:
+      return "email";
+    case IdentityType::kPhoneNumber:
+      return "phone_number";
+    case IdentityType::kTwitter:
+      return "twitter";
+    case IdentityType::kFacebook:
+      return "facebook";
+    case IdentityType::kGoogle:
+      return "google";
   }
   return "email";
 }

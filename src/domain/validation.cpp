@@ -327,9 +327,8 @@ std::string ToRailsTimeZone(std::string_view iana) {
 }
 
 bool IsValidFieldType(std::string_view type) {
-  static constexpr std::string_view kTypes[] = {"text",    "textarea", "checkbox",
-                                                "date",    "integer",  "decimal",
-                                                "regexp",  "dropdown"};
+  static constexpr std::string_view kTypes[] = {"text",    "textarea", "checkbox", "date",
+                                                "integer", "decimal",  "regexp",   "dropdown"};
   return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
 }
 
@@ -343,8 +342,8 @@ bool IsValidFieldKey(std::string_view key) {
 }
 
 Result<boost::json::value> ValidateFieldValue(const CustomField& field,
-                                               const boost::json::value& value,
-                                               const std::string& field_path) {
+                                              const boost::json::value& value,
+                                              const std::string& field_path) {
   auto bad = [&](const std::string& why) {
     return Invalid(field_path, "InvalidValue", field.title + ": " + why);
   };

@@ -228,11 +228,10 @@ Status SqlGroupMemberships::Delete(AccountId account, GroupMembershipId id) {
 // --- custom roles ---
 
 Result<domain::CustomRole> SqlCustomRoles::Get(AccountId account, CustomRoleId id) {
-  return One<domain::CustomRole>(
-      c_.Query(std::string("SELECT ") + kRoleCols +
-                   " FROM custom_roles WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapRole);
+  return One<domain::CustomRole>(c_.Query(std::string("SELECT ") + kRoleCols +
+                                              " FROM custom_roles WHERE account_id = ? AND id = ?",
+                                          {account.value, id.value}),
+                                 MapRole);
 }
 
 Result<std::vector<domain::CustomRole>> SqlCustomRoles::List(AccountId account) {
@@ -309,14 +308,14 @@ Result<FieldId> SqlCustomFields::Insert(const domain::CustomField& f) {
 }
 
 Status SqlCustomFields::Update(const domain::CustomField& f) {
-  return ExecOne(c_,
-                 "UPDATE custom_fields SET field_key = ?, type = ?, title = ?, description = ?, "
-                 "position = ?, active = ?, regexp_for_validation = ?, tag = ?, options = ?, "
-                 "updated_at = ? WHERE account_id = ? AND owner = ? AND id = ?",
-                 {f.key, f.type, f.title, f.description, static_cast<std::int64_t>(f.position),
-                  Bool(f.active), f.regexp_for_validation, f.tag, OptionsJson(f.options),
-                  f.updated_at, f.account_id.value, static_cast<std::int64_t>(f.owner),
-                  f.id.value});
+  return ExecOne(
+      c_,
+      "UPDATE custom_fields SET field_key = ?, type = ?, title = ?, description = ?, "
+      "position = ?, active = ?, regexp_for_validation = ?, tag = ?, options = ?, "
+      "updated_at = ? WHERE account_id = ? AND owner = ? AND id = ?",
+      {f.key, f.type, f.title, f.description, static_cast<std::int64_t>(f.position), Bool(f.active),
+       f.regexp_for_validation, f.tag, OptionsJson(f.options), f.updated_at, f.account_id.value,
+       static_cast<std::int64_t>(f.owner), f.id.value});
 }
 
 Status SqlCustomFields::Delete(AccountId account, domain::FieldOwner owner, FieldId id) {

@@ -97,9 +97,9 @@ domain::OrganizationMembership MapOrgMember(const Row& r) {
 
 Result<domain::Organization> SqlOrganizations::Get(AccountId account, OrganizationId id) {
   return One<domain::Organization>(
-      c_.Query(std::string("SELECT ") + kOrgCols +
-                   " FROM organizations WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
+      c_.Query(
+          std::string("SELECT ") + kOrgCols + " FROM organizations WHERE account_id = ? AND id = ?",
+          {account.value, id.value}),
       MapOrg);
 }
 

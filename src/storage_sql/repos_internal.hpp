@@ -138,8 +138,7 @@ class SqlCustomRoles final : public CustomRoleRepository {
 class SqlCustomFields final : public CustomFieldRepository {
  public:
   explicit SqlCustomFields(Connection& c) : c_(c) {}
-  Result<domain::CustomField> Get(AccountId account, domain::FieldOwner owner,
-                                  FieldId id) override;
+  Result<domain::CustomField> Get(AccountId account, domain::FieldOwner owner, FieldId id) override;
   Result<std::vector<domain::CustomField>> List(AccountId account,
                                                 domain::FieldOwner owner) override;
   Result<FieldId> Insert(const domain::CustomField& f) override;

@@ -6,8 +6,17 @@ namespace comptoir::sql {
 
 struct SqlTransaction::Repos {
   explicit Repos(Connection& c)
-      : accounts(c), users(c), identities(c), organizations(c), org_memberships(c), groups(c),
-        group_memberships(c), custom_roles(c), custom_fields(c), tokens(c), jobs(c),
+      : accounts(c),
+        users(c),
+        identities(c),
+        organizations(c),
+        org_memberships(c),
+        groups(c),
+        group_memberships(c),
+        custom_roles(c),
+        custom_fields(c),
+        tokens(c),
+        jobs(c),
         audit_logs(c) {}
   SqlAccounts accounts;
   SqlUsers users;
@@ -30,9 +39,7 @@ SqlTransaction::~SqlTransaction() = default;
 storage::AccountRepository& SqlTransaction::accounts() { return repos_->accounts; }
 storage::UserRepository& SqlTransaction::users() { return repos_->users; }
 storage::IdentityRepository& SqlTransaction::identities() { return repos_->identities; }
-storage::OrganizationRepository& SqlTransaction::organizations() {
-  return repos_->organizations;
-}
+storage::OrganizationRepository& SqlTransaction::organizations() { return repos_->organizations; }
 storage::OrganizationMembershipRepository& SqlTransaction::organization_memberships() {
   return repos_->org_memberships;
 }

@@ -108,11 +108,10 @@ Result<domain::ApiToken> SqlTokens::FindApiToken(std::string_view token_hash) {
 }
 
 Result<std::vector<domain::ApiToken>> SqlTokens::ListApiTokens(AccountId account) {
-  return All<domain::ApiToken>(
-      c_.Query(std::string("SELECT ") + kApiTokenCols +
-                   " FROM api_tokens WHERE account_id = ? ORDER BY id",
-               {account.value}),
-      MapApiToken);
+  return All<domain::ApiToken>(c_.Query(std::string("SELECT ") + kApiTokenCols +
+                                            " FROM api_tokens WHERE account_id = ? ORDER BY id",
+                                        {account.value}),
+                               MapApiToken);
 }
 
 Result<TokenId> SqlTokens::InsertApiToken(const domain::ApiToken& t) {
@@ -160,11 +159,12 @@ Result<OAuthClientId> SqlTokens::InsertClient(const domain::OAuthClient& c) {
 }
 
 Status SqlTokens::UpdateClient(const domain::OAuthClient& c) {
-  return ExecOne(c_,
-                 "UPDATE oauth_clients SET name = ?, identifier = ?, secret_hash = ?, "
-                 "description = ?, redirect_uri = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-                 {c.name, c.identifier, c.secret_hash, c.description, ToJson(c.redirect_uri),
-                  c.updated_at, c.account_id.value, c.id.value});
+  return ExecOne(
+      c_,
+      "UPDATE oauth_clients SET name = ?, identifier = ?, secret_hash = ?, "
+      "description = ?, redirect_uri = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+      {c.name, c.identifier, c.secret_hash, c.description, ToJson(c.redirect_uri), c.updated_at,
+       c.account_id.value, c.id.value});
 }
 
 Status SqlTokens::DeleteClient(AccountId account, OAuthClientId id) {
@@ -177,26 +177,23 @@ Status SqlTokens::DeleteClient(AccountId account, OAuthClientId id) {
 
 Result<domain::OAuthToken> SqlTokens::FindOAuthToken(std::string_view token_hash) {
   return One<domain::OAuthToken>(
-      c_.Query(std::string("SELECT ") + kOAuthTokenCols +
-                   " FROM oauth_tokens WHERE token_hash = ?",
+      c_.Query(std::string("SELECT ") + kOAuthTokenCols + " FROM oauth_tokens WHERE token_hash = ?",
                {std::string(token_hash)}),
       MapOAuthToken);
 }
 
 Result<domain::OAuthToken> SqlTokens::GetOAuthToken(AccountId account, TokenId id) {
-  return One<domain::OAuthToken>(
-      c_.Query(std::string("SELECT ") + kOAuthTokenCols +
-                   " FROM oauth_tokens WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapOAuthToken);
+  return One<domain::OAuthToken>(c_.Query(std::string("SELECT ") + kOAuthTokenCols +
+                                              " FROM oauth_tokens WHERE account_id = ? AND id = ?",
+                                          {account.value, id.value}),
+                                 MapOAuthToken);
 }
 
 Result<std::vector<domain::OAuthToken>> SqlTokens::ListOAuthTokens(AccountId account) {
-  return All<domain::OAuthToken>(
-      c_.Query(std::string("SELECT ") + kOAuthTokenCols +
-                   " FROM oauth_tokens WHERE account_id = ? ORDER BY id",
-               {account.value}),
-      MapOAuthToken);
+  return All<domain::OAuthToken>(c_.Query(std::string("SELECT ") + kOAuthTokenCols +
+                                              " FROM oauth_tokens WHERE account_id = ? ORDER BY id",
+                                          {account.value}),
+                                 MapOAuthToken);
 }
 
 Result<TokenId> SqlTokens::InsertOAuthToken(const domain::OAuthToken& t) {
@@ -218,11 +215,10 @@ Status SqlTokens::DeleteOAuthToken(AccountId account, TokenId id) {
 // --- job statuses ---
 
 Result<domain::JobStatus> SqlJobs::Get(AccountId account, std::string_view id) {
-  return One<domain::JobStatus>(
-      c_.Query(std::string("SELECT ") + kJobCols +
-                   " FROM job_statuses WHERE account_id = ? AND id = ?",
-               {account.value, std::string(id)}),
-      MapJob);
+  return One<domain::JobStatus>(c_.Query(std::string("SELECT ") + kJobCols +
+                                             " FROM job_statuses WHERE account_id = ? AND id = ?",
+                                         {account.value, std::string(id)}),
+                                MapJob);
 }
 
 Result<std::vector<domain::JobStatus>> SqlJobs::List(AccountId account, int limit) {
@@ -246,12 +242,12 @@ Status SqlJobs::Insert(const domain::JobStatus& j) {
 }
 
 Status SqlJobs::Update(const domain::JobStatus& j) {
-  return ExecOne(c_,
-                 "UPDATE job_statuses SET status = ?, total = ?, progress = ?, message = ?, "
-                 "results = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-                 {j.status, static_cast<std::int64_t>(j.total),
-                  static_cast<std::int64_t>(j.progress), j.message, j.results, j.updated_at,
-                  j.account_id.value, j.id});
+  return ExecOne(
+      c_,
+      "UPDATE job_statuses SET status = ?, total = ?, progress = ?, message = ?, "
+      "results = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+      {j.status, static_cast<std::int64_t>(j.total), static_cast<std::int64_t>(j.progress),
+       j.message, j.results, j.updated_at, j.account_id.value, j.id});
 }
 
 Result<std::vector<domain::JobStatus>> SqlJobs::ListUnfinished(int limit) {

@@ -167,21 +167,20 @@ Result<std::vector<domain::User>> SqlUsers::GetMany(AccountId account,
   if (ids.empty()) return out;
   Params params{account.value};
   for (auto id : ids) params.emplace_back(id.value);
-  auto rows = c_.Query(std::string("SELECT ") + kUserCols +
-                           " FROM users WHERE account_id = ? AND id IN (" +
-                           Placeholders(ids.size()) + ") ORDER BY id",
-                       params);
+  auto rows =
+      c_.Query(std::string("SELECT ") + kUserCols + " FROM users WHERE account_id = ? AND id IN (" +
+                   Placeholders(ids.size()) + ") ORDER BY id",
+               params);
   if (!rows.ok()) return std::move(rows).TakeStatus();
   for (const auto& r : *rows) out.push_back(MapUser(r));
   return out;
 }
 
 Result<domain::User> SqlUsers::FindByExternalId(AccountId account, std::string_view ext) {
-  return One<domain::User>(
-      c_.Query(std::string("SELECT ") + kUserCols +
-                   " FROM users WHERE account_id = ? AND external_id = ?",
-               {account.value, std::string(ext)}),
-      MapUser);
+  return One<domain::User>(c_.Query(std::string("SELECT ") + kUserCols +
+                                        " FROM users WHERE account_id = ? AND external_id = ?",
+                                    {account.value, std::string(ext)}),
+                           MapUser);
 }
 
 Result<Page<domain::User>> SqlUsers::List(AccountId account, const UserFilter& filter,
@@ -268,11 +267,10 @@ domain::Identity MapIdentity(const Row& r) {
 }  // namespace
 
 Result<domain::Identity> SqlIdentities::Get(AccountId account, IdentityId id) {
-  return One<domain::Identity>(
-      c_.Query(std::string("SELECT ") + kIdentityCols +
-                   " FROM user_identities WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapIdentity);
+  return One<domain::Identity>(c_.Query(std::string("SELECT ") + kIdentityCols +
+                                            " FROM user_identities WHERE account_id = ? AND id = ?",
+                                        {account.value, id.value}),
+                               MapIdentity);
 }
 
 Result<std::vector<domain::Identity>> SqlIdentities::ListForUser(AccountId account, UserId user) {

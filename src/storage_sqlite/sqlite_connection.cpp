@@ -103,13 +103,19 @@ Result<std::vector<sql::Row>> SqliteConnection::Query(std::string_view sql,
     cols.reserve(static_cast<std::size_t>(ncols));
     for (int i = 0; i < ncols; ++i) {
       switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_INTEGER: cols.emplace_back(sqlite3_column_int64(stmt, i)); break;
-        case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, i)); break;
-        case SQLITE_NULL: cols.emplace_back(); break;
+        case SQLITE_INTEGER:
+          cols.emplace_back(sqlite3_column_int64(stmt, i));
+          break;
+        case SQLITE_FLOAT:
+          cols.emplace_back(sqlite3_column_double(stmt, i));
+          break;
+        case SQLITE_NULL:
+          cols.emplace_back();
+          break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-          cols.emplace_back(std::string(text, static_cast<std::size_t>(
-                                                  sqlite3_column_bytes(stmt, i))));
+          cols.emplace_back(
+              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
         }
       }
     }

@@ -17,7 +17,7 @@ namespace comptoir::sqlite {
 namespace {
 
 struct WriteJob {
-  const storage::TxFn* fn;            // a write, grouped with others
+  const storage::TxFn* fn;             // a write, grouped with others
   const std::function<Status()>* raw;  // or work run alone on the writer connection
   std::promise<Status> done;
 };
@@ -116,8 +116,8 @@ void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
     log::Error("commit failed", {{"error", commit.message()}});
     (void)writer->ExecScript("ROLLBACK");
     for (auto& r : results) {
-      if (r.ok()) r = Status(ErrorCode::kUnavailable, "the database could not commit",
-                             "DatabaseUnavailable");
+      if (r.ok())
+        r = Status(ErrorCode::kUnavailable, "the database could not commit", "DatabaseUnavailable");
     }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -191,10 +191,10 @@ Status SqliteStore::Migrate() {
       }
       if (!st.ok()) {
         (void)w.ExecScript("ROLLBACK");
-        return Status(ErrorCode::kInternal,
-                      "migration " + std::to_string(m.version) + " (" + m.name +
-                          ") failed: " + st.message(),
-                      "MigrationFailed");
+        return Status(
+            ErrorCode::kInternal,
+            "migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + st.message(),
+            "MigrationFailed");
       }
       COMPTOIR_RETURN_IF_ERROR(w.ExecScript("COMMIT"));
       log::Info("migration applied", {{"version", m.version}, {"name", m.name}});

@@ -24,12 +24,14 @@ class StoreContractTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) {
-                        auto id = tx.accounts().Insert({AccountId(), "Test", "{}", 1});
-                        if (!id.ok()) return id.status();
-                        account_ = *id;
-                        return Status::Ok();
-                      }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) {
+                      auto id = tx.accounts().Insert({AccountId(), "Test", "{}", 1});
+                      if (!id.ok()) return id.status();
+                      account_ = *id;
+                      return Status::Ok();
+                    })
+                    .ok());
   }
   void TearDown() override {
     store_.reset();
@@ -47,12 +49,14 @@ class StoreContractTest : public ::testing::Test {
 
   UserId Insert(const domain::User& u) {
     UserId id;
-    EXPECT_TRUE(store_->Write([&](Transaction& tx) {
-                        auto r = tx.users().Insert(u);
-                        if (!r.ok()) return r.status();
-                        id = *r;
-                        return Status::Ok();
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->Write([&](Transaction& tx) {
+                      auto r = tx.users().Insert(u);
+                      if (!r.ok()) return r.status();
+                      id = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
     return id;
   }
 
@@ -70,12 +74,14 @@ TEST_F(StoreContractTest, InsertedUserReadsBackWithEveryField) {
   UserId id = Insert(u);
   ASSERT_TRUE(id);
   domain::User got;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      auto r = tx.users().Get(account_, id);
-                      if (!r.ok()) return r.status();
-                      got = *r;
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto r = tx.users().Get(account_, id);
+                    if (!r.ok()) return r.status();
+                    got = *r;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(got.name, "Ada");
   EXPECT_EQ(got.email, "ada@example.com");
   EXPECT_EQ(got.tags, (std::vector<std::string>{"vip", "beta"}));
@@ -92,11 +98,13 @@ TEST_F(StoreContractTest, FailedWriteRollsBackEverythingItDid) {
   });
   EXPECT_EQ(st.code(), ErrorCode::kValidation);
   std::int64_t n = -1;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      auto c = tx.users().Count(account_, {});
-                      n = c.ok() ? *c : -1;
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto c = tx.users().Count(account_, {});
+                    n = c.ok() ? *c : -1;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(n, 0);
 }
 
@@ -129,10 +137,12 @@ TEST_F(StoreContractTest, ConcurrentWritesAreAllDurableAndIsolated) {
   }
   for (auto& th : threads) th.join();
   std::int64_t n = 0;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      n = *tx.users().Count(account_, {});
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    n = *tx.users().Count(account_, {});
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(n, kThreads * (kEach - (kEach + 2) / 3));
 }
 
@@ -143,31 +153,39 @@ TEST_F(StoreContractTest, CursorPagingWalksForwardAndBack) {
   p.cursor = true;
   p.limit = 2;
   storage::Page<domain::User> page;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      page = *tx.users().List(account_, {}, p);
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    page = *tx.users().List(account_, {}, p);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_TRUE(page.has_more);
   p.after_id = page.items.back().id.value;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      page = *tx.users().List(account_, {}, p);
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    page = *tx.users().List(account_, {}, p);
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(page.items.front().id, ids[2]);
   p.after_id = ids[3].value;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      page = *tx.users().List(account_, {}, p);
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    page = *tx.users().List(account_, {}, p);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_FALSE(page.has_more);
   p.after_id = 0;
   p.before_id = ids[4].value;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      page = *tx.users().List(account_, {}, p);
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    page = *tx.users().List(account_, {}, p);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[0].id, ids[2]);
   EXPECT_EQ(page.items[1].id, ids[3]);
@@ -176,21 +194,25 @@ TEST_F(StoreContractTest, CursorPagingWalksForwardAndBack) {
 
 TEST_F(StoreContractTest, SearchFindsByIdentityValueAndName) {
   UserId id = Insert(NewUser("Marie Curie", "marie@example.com"));
-  ASSERT_TRUE(store_->Write([&](Transaction& tx) {
-                      domain::Identity i;
-                      i.account_id = account_;
-                      i.user_id = id;
-                      i.value = "marie@example.com";
-                      return tx.identities().Insert(i).status();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) {
+                    domain::Identity i;
+                    i.account_id = account_;
+                    i.user_id = id;
+                    i.value = "marie@example.com";
+                    return tx.identities().Insert(i).status();
+                  })
+                  .ok());
   for (std::string q : {"curie", "MARIE@", "example.com"}) {
     storage::UserFilter f;
     f.query = q;
     std::int64_t n = 0;
-    ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                        n = *tx.users().Count(account_, f);
-                        return Status::Ok();
-                      }).ok());
+    ASSERT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      n = *tx.users().Count(account_, f);
+                      return Status::Ok();
+                    })
+                    .ok());
     EXPECT_EQ(n, 1) << q;
   }
 }
@@ -200,19 +222,21 @@ TEST_F(StoreContractTest, OrganizationDomainsAreUniqueAndFindable) {
   o.account_id = account_;
   o.name = "Acme";
   o.domain_names = {"acme.com"};
-  ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.organizations().Insert(o).status(); })
-                  .ok());
+  ASSERT_TRUE(
+      store_->Write([&](Transaction& tx) { return tx.organizations().Insert(o).status(); }).ok());
   o.name = "Other";
   EXPECT_EQ(
       store_->Write([&](Transaction& tx) { return tx.organizations().Insert(o).status(); }).code(),
       ErrorCode::kAlreadyExists);
   std::string found;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      auto r = tx.organizations().FindByDomain(account_, "acme.com");
-                      if (!r.ok()) return r.status();
-                      found = r->name;
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto r = tx.organizations().FindByDomain(account_, "acme.com");
+                    if (!r.ok()) return r.status();
+                    found = r->name;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(found, "Acme");
 }
 
@@ -224,10 +248,12 @@ TEST_F(StoreContractTest, DataSurvivesReopen) {
   store_ = std::move(s).value();
   ASSERT_TRUE(store_->Migrate().ok());  // idempotent
   std::string name;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                      name = tx.users().Get(account_, id)->name;
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    name = tx.users().Get(account_, id)->name;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(name, "Persisted");
 }
 

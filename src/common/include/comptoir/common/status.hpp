@@ -93,7 +93,7 @@ class Validation {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -118,15 +118,18 @@ class [[nodiscard]] Result {
 
 }  // namespace comptoir
 
-// Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define COMPTOIR_RETURN_IF_ERROR(expr)        \
-  do {                                        \
-    ::comptoir::Status _st = (expr);          \
-    if (!_st.ok()) return _st;                \
-  } while (false)
-
 #define COMPTOIR_CONCAT_INNER(a, b) a##b
 #define COMPTOIR_CONCAT(a, b) COMPTOIR_CONCAT_INNER(a, b)
+
+// Returns early from the enclosing function when `expr` (a Status) is not ok.
+#define COMPTOIR_RETURN_IF_ERROR(expr) \
+  COMPTOIR_RETURN_IF_ERROR_IMPL(COMPTOIR_CONCAT(_st_, __COUNTER__), expr)
+#define COMPTOIR_RETURN_IF_ERROR_IMPL(var, expr) \
+  do {                                           \
+    ::comptoir::Status var = (expr);             \
+    if (!var.ok()) return var;                   \
+  } while (false)
+
 // Declares `lhs` from a Result<T>, or returns its Status from the enclosing function.
 #define COMPTOIR_ASSIGN_OR_RETURN(lhs, expr) \
   COMPTOIR_ASSIGN_OR_RETURN_IMPL(COMPTOIR_CONCAT(_res_, __LINE__), lhs, expr)

@@ -153,7 +153,7 @@ struct CustomField {
   int position = 0;
   bool active = true;
   std::string regexp_for_validation;
-  std::string tag;  // checkbox: tag added when checked
+  std::string tag;                   // checkbox: tag added when checked
   std::vector<FieldOption> options;  // dropdown
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
@@ -212,8 +212,8 @@ struct JobStatus {
   std::string id;  // "V3-…"
   AccountId account_id;
   UserId user_id;
-  std::string kind;     // "users.create_many", …
-  std::string payload;  // JSON text of the work to do
+  std::string kind;               // "users.create_many", …
+  std::string payload;            // JSON text of the work to do
   std::string status = "queued";  // queued, working, completed, failed, killed
   int total = 0;
   int progress = 0;

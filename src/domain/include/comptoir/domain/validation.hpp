@@ -40,8 +40,8 @@ std::string ToRailsTimeZone(std::string_view iana);
 // Checks `value` against a custom field's type, options and regexp. `field_path` names
 // the field in errors (e.g. "user_fields.plan"). Returns the normalised value.
 Result<boost::json::value> ValidateFieldValue(const CustomField& field,
-                                               const boost::json::value& value,
-                                               const std::string& field_path);
+                                              const boost::json::value& value,
+                                              const std::string& field_path);
 bool IsValidFieldType(std::string_view type);
 bool IsValidFieldKey(std::string_view key);  // [a-z0-9_], starts with a letter, ≤ 64
 

@@ -21,9 +21,9 @@ struct PageRequest {
 template <typename T>
 struct Page {
   std::vector<T> items;
-  bool has_more = false;     // more rows beyond this page in the direction read
-  bool has_before = false;   // cursor mode: rows exist before the first item
-  std::int64_t total = 0;    // when PageRequest::count
+  bool has_more = false;    // more rows beyond this page in the direction read
+  bool has_before = false;  // cursor mode: rows exist before the first item
+  std::int64_t total = 0;   // when PageRequest::count
 };
 
 }  // namespace comptoir::storage

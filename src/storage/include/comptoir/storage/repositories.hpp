@@ -86,8 +86,7 @@ class OrganizationRepository {
   virtual Result<std::vector<domain::Organization>> GetMany(
       AccountId account, const std::vector<OrganizationId>& ids) = 0;
   // The organisation that claims this email domain, if any.
-  virtual Result<domain::Organization> FindByDomain(AccountId account,
-                                                    std::string_view domain) = 0;
+  virtual Result<domain::Organization> FindByDomain(AccountId account, std::string_view domain) = 0;
   virtual Result<Page<domain::Organization>> List(AccountId account,
                                                   const OrganizationFilter& filter,
                                                   const PageRequest& page) = 0;

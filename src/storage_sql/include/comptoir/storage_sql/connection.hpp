@@ -18,9 +18,7 @@ namespace comptoir::sql {
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 // Empty string → NULL (for nullable unique text columns).
-inline Value TextOrNull(const std::string& s) {
-  return s.empty() ? Value() : Value(s);
-}
+inline Value TextOrNull(const std::string& s) { return s.empty() ? Value() : Value(s); }
 inline Value IdOrNull(std::int64_t id) { return id == 0 ? Value() : Value(id); }
 inline Value Bool(bool b) { return Value(static_cast<std::int64_t>(b ? 1 : 0)); }
 
@@ -29,9 +27,9 @@ class Row {
   explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
   std::size_t size() const { return cols_.size(); }
   bool IsNull(std::size_t i) const { return std::holds_alternative<std::monostate>(cols_[i]); }
-  std::int64_t Int(std::size_t i) const;      // NULL → 0
-  double Real(std::size_t i) const;           // NULL → 0
-  std::string Text(std::size_t i) const;      // NULL → ""
+  std::int64_t Int(std::size_t i) const;  // NULL → 0
+  double Real(std::size_t i) const;       // NULL → 0
+  std::string Text(std::size_t i) const;  // NULL → ""
   bool Bool(std::size_t i) const { return Int(i) != 0; }
 
  private:

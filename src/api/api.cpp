@@ -1,0 +1,268 @@
+// The request pipeline: route → authenticate → check access → rate limit → handler,
+// with every failure rendered in Zendesk's shape.
+#include "comptoir/api/api.hpp"
+
+#include <mutex>
+#include <unordered_map>
+
+#include "api_internal.hpp"
+#include "comptoir/common/crypto.hpp"
+#include "comptoir/common/log.hpp"
+
+namespace comptoir::api {
+
+namespace {
+
+// Fixed one-minute windows per caller.
+class RateLimiter {
+ public:
+  explicit RateLimiter(int per_minute) : limit_(per_minute) {}
+  int limit() const { return limit_; }
+
+  struct Decision {
+    bool allowed = true;
+    int remaining = 0;
+    int reset_in = 60;
+  };
+  Decision Take(const std::string& key, Timestamp now) {
+    Decision d;
+    if (limit_ <= 0) return d;
+    const Timestamp window = now - now % 60;
+    std::lock_guard lock(mu_);
+    if (windows_.size() > 100000) windows_.clear();
+    auto& w = windows_[key];
+    if (w.start != window) {
+      w.start = window;
+      w.used = 0;
+    }
+    d.reset_in = static_cast<int>(window + 60 - now);
+    if (w.used >= limit_) {
+      d.allowed = false;
+      return d;
+    }
+    ++w.used;
+    d.remaining = limit_ - w.used;
+    return d;
+  }
+
+ private:
+  struct Window {
+    Timestamp start = 0;
+    int used = 0;
+  };
+  int limit_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Window> windows_;
+};
+
+struct Route {
+  Access access;
+  ApiHandler fn;
+};
+
+}  // namespace
+
+struct Api::Impl {
+  Impl(services::Services& s, ApiOptions o)
+      : svc(s), options(std::move(o)), limiter(options.rate_limit_per_minute) {}
+
+  services::Services& svc;
+  ApiOptions options;
+  RateLimiter limiter;
+  http::Router router;
+
+  Status Authenticate(const http::Request& req, ApiContext& c);
+};
+
+Api::Api(services::Services& services, ApiOptions options)
+    : impl_(std::make_unique<Impl>(services, std::move(options))) {
+  // Each route's handler builds the ApiContext, authenticates, checks the access level
+  // and the rate limit, then calls the resource handler.
+  Routes add(
+      [this](std::string_view method, std::string_view pattern, Access access, ApiHandler fn) {
+        auto route = std::make_shared<Route>(Route{access, std::move(fn)});
+        impl_->router.Add(method, pattern, [this, route](http::Request& req) -> http::Response {
+          ApiContext c{req, impl_->svc, {}, false, {}};
+          std::string_view host = req.Header("Host");
+          std::string_view proto = req.Header("X-Forwarded-Proto");
+          c.base_url = std::string(proto == "https" ? "https" : "http") + "://" +
+                       std::string(host.empty() ? "localhost" : host) + "/api/v2";
+          c.ctx.ip_address = req.remote_address;
+          c.ctx.actor.account_id = impl_->options.account;
+          Status auth = impl_->Authenticate(req, c);
+          if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+          if (!c.authenticated && route->access != Access::kPublic) {
+            return ErrorResponse(Unauthenticated(), req.request_id);
+          }
+          if (c.authenticated) {
+            if (route->access == Access::kStaff && !c.actor().is_staff()) {
+              return ErrorResponse(PermissionDenied(), req.request_id);
+            }
+            if (route->access == Access::kAdmin && !c.actor().is_admin()) {
+              return ErrorResponse(PermissionDenied(), req.request_id);
+            }
+            const bool write = req.method != "GET" && req.method != "HEAD";
+            if (!domain::HasScope(c.actor(), write, "users")) {
+              return ErrorResponse(PermissionDenied("The OAuth token lacks the needed scope"),
+                                   req.request_id);
+            }
+          }
+          const std::string key = c.authenticated ? "u:" + std::to_string(c.actor().user_id.value)
+                                                  : "ip:" + req.remote_address;
+          auto d = impl_->limiter.Take(key, impl_->svc.env.clock.Now());
+          if (!d.allowed) {
+            Status st(ErrorCode::kResourceExhausted, "Rate limit exceeded", "TooManyRequests");
+            st.WithRetryAfter(d.reset_in);
+            return ErrorResponse(st, req.request_id);
+          }
+          http::Response resp;
+          try {
+            resp = route->fn(c);
+          } catch (const std::exception& e) {
+            resp = ErrorResponse(Internal(e.what()), req.request_id);
+          }
+          if (impl_->limiter.limit() > 0) {
+            const std::string limit = std::to_string(impl_->limiter.limit());
+            const std::string remaining = std::to_string(d.remaining);
+            resp.Header("X-Rate-Limit", limit);
+            resp.Header("X-Rate-Limit-Remaining", remaining);
+            resp.Header("ratelimit-limit", limit);
+            resp.Header("ratelimit-remaining", remaining);
+            resp.Header("ratelimit-reset", std::to_string(d.reset_in));
+          }
+          return resp;
+        });
+      });
+  RegisterSystemRoutes(add);
+  RegisterUserRoutes(add);
+  RegisterIdentityRoutes(add);
+  RegisterTokenRoutes(add);
+  RegisterJobRoutes(add);
+  RegisterOrganizationRoutes(add);
+  RegisterGroupRoutes(add);
+  RegisterCustomRoleRoutes(add);
+  RegisterCustomFieldRoutes(add);
+  RegisterUserJobs(services);
+  RegisterOrganizationJobs(services);
+  RegisterGroupJobs(services);
+}
+
+Api::~Api() = default;
+
+Status Api::Impl::Authenticate(const http::Request& req, ApiContext& c) {
+  std::string_view header = req.Header("Authorization");
+  if (header.empty()) return Status::Ok();
+  auto starts = [&](std::string_view prefix) {
+    return header.size() > prefix.size() && http::IEquals(header.substr(0, prefix.size()), prefix);
+  };
+  Result<domain::Actor> actor = Unauthenticated();
+  if (starts("Basic ")) {
+    auto decoded = crypto::Base64Decode(header.substr(6));
+    if (!decoded.ok()) return Unauthenticated();
+    std::string_view creds = *decoded;
+    auto colon = creds.find(':');
+    if (colon == std::string_view::npos) return Unauthenticated();
+    std::string_view user = creds.substr(0, colon);
+    std::string_view secret = creds.substr(colon + 1);
+    constexpr std::string_view kTokenSuffix = "/token";
+    if (user.size() > kTokenSuffix.size() && user.ends_with(kTokenSuffix)) {
+      actor = svc.auth.WithApiToken(options.account, user.substr(0, user.size() - 6), secret);
+    } else {
+      actor = svc.auth.WithPassword(options.account, user, secret);
+    }
+  } else if (starts("Bearer ")) {
+    actor = svc.auth.WithBearer(header.substr(7));
+    if (actor.ok() && actor->account_id != options.account) return Unauthenticated();
+  } else {
+    return Unauthenticated();
+  }
+  if (!actor.ok()) return actor.status();
+  c.ctx.actor = *actor;
+  c.authenticated = true;
+  // Impersonation with an OAuth token that has the impersonate scope.
+  std::string_view on_behalf = req.Header("X-On-Behalf-Of");
+  if (!on_behalf.empty()) {
+    const auto& scopes = c.ctx.actor.scopes;
+    if (!c.ctx.actor.is_admin() ||
+        std::find(scopes.begin(), scopes.end(), "impersonate") == scopes.end()) {
+      return PermissionDenied("Impersonation needs an admin OAuth token with impersonate scope");
+    }
+    domain::Actor impersonated;
+    Status st = svc.env.store.Read([&](storage::Transaction& tx) -> Status {
+      auto id = tx.identities().Find(options.account, domain::IdentityType::kEmail,
+                                     std::string(on_behalf));
+      if (!id.ok()) return Unauthenticated();
+      auto u = tx.users().Get(options.account, id->user_id);
+      if (!u.ok() || !u->active || u->suspended || u->is_staff()) return Unauthenticated();
+      auto a = services::AuthService::ActorOf(tx, *u);
+      if (!a.ok()) return a.status();
+      impersonated = *a;
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    impersonated.scopes = scopes;
+    c.ctx.actor = impersonated;
+  }
+  return Status::Ok();
+}
+
+http::Response Api::Handle(http::Request& req) {
+  auto match = impl_->router.Find(req);
+  if (match.handler == nullptr) {
+    if (match.path_known) {
+      http::Response r = JsonResponse(
+          405, json::object{{"error", "MethodNotAllowed"},
+                            {"description", "This endpoint does not accept " + req.method}});
+      r.Header("Allow", match.allow);
+      return r;
+    }
+    return JsonResponse(404,
+                        json::object{{"error", "InvalidEndpoint"}, {"description", "Not found"}});
+  }
+  return (*match.handler)(req);
+}
+
+http::Response Api::RenderTransportError(unsigned status, std::string_view message) {
+  switch (status) {
+    case 413:
+      return JsonResponse(413,
+                          json::object{{"error", "RequestTooLarge"}, {"description", message}});
+    case 431:
+      return JsonResponse(
+          431, json::object{{"error", "RequestHeaderFieldsTooLarge"}, {"description", message}});
+    case 408:
+      return JsonResponse(408, json::object{{"error", "RequestTimeout"}, {"description", message}});
+    case 503: {
+      http::Response r = JsonResponse(
+          503, json::object{{"error", "ServiceUnavailable"}, {"description", message}});
+      r.Header("Retry-After", "5");
+      return r;
+    }
+    case 500:
+      return JsonResponse(
+          500, json::object{{"error", "InternalError"}, {"description", "Something went wrong"}});
+    default:
+      return JsonResponse(
+          status == 0 ? 400 : status,
+          json::object{{"error", json::object{{"title", "Bad request"}, {"message", message}}}});
+  }
+}
+
+// --- system routes ---
+
+void RegisterSystemRoutes(Routes& r) {
+  r.Get("/healthz", Access::kPublic, [](ApiContext&) {
+    return JsonResponse(200, json::object{{"status", "ok"}});
+  });
+  r.Get("/readyz", Access::kPublic, [](ApiContext& c) {
+    Status st = c.svc.env.store.Ping();
+    if (!st.ok()) {
+      http::Response resp = JsonResponse(503, json::object{{"status", "unavailable"}});
+      resp.Header("Retry-After", "5");
+      return resp;
+    }
+    return JsonResponse(200, json::object{{"status", "ready"}});
+  });
+}
+
+}  // namespace comptoir::api

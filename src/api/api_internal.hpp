@@ -1,0 +1,159 @@
+// Private to the api module: the per-request ApiContext, route registration, JSON
+// input readers, renderers and pagination shared by the resource files.
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "comptoir/api/api.hpp"
+#include "comptoir/http/router.hpp"
+#include "comptoir/storage/page.hpp"
+
+namespace comptoir::api {
+
+namespace json = boost::json;
+
+enum class Access {
+  kPublic,    // no credentials needed
+  kSignedIn,  // any authenticated user, end users included
+  kStaff,     // agents and admins (end users get 403)
+  kAdmin,     // admins (agents and end users get 403)
+};
+
+struct ApiContext {
+  http::Request& req;
+  services::Services& svc;
+  services::Context ctx;  // actor + ip
+  bool authenticated = false;
+  std::string base_url;  // "http://host:port/api/v2", as the client addressed us
+
+  const domain::Actor& actor() const { return ctx.actor; }
+};
+
+using ApiHandler = std::function<http::Response(ApiContext&)>;
+
+// Registers the routes of one resource file. `Route(method, pattern, access, fn)`.
+class Routes {
+ public:
+  using Add = std::function<void(std::string_view method, std::string_view pattern, Access access,
+                                 ApiHandler fn)>;
+  explicit Routes(Add add) : add_(std::move(add)) {}
+  void Get(std::string_view p, Access a, ApiHandler fn) { add_("GET", p, a, std::move(fn)); }
+  void Post(std::string_view p, Access a, ApiHandler fn) { add_("POST", p, a, std::move(fn)); }
+  void Put(std::string_view p, Access a, ApiHandler fn) { add_("PUT", p, a, std::move(fn)); }
+  void Patch(std::string_view p, Access a, ApiHandler fn) { add_("PATCH", p, a, std::move(fn)); }
+  void Delete(std::string_view p, Access a, ApiHandler fn) { add_("DELETE", p, a, std::move(fn)); }
+
+ private:
+  Add add_;
+};
+
+// One function per resource file, called once at start-up.
+void RegisterSystemRoutes(Routes& r);
+void RegisterUserRoutes(Routes& r);
+void RegisterIdentityRoutes(Routes& r);
+void RegisterTokenRoutes(Routes& r);
+void RegisterJobRoutes(Routes& r);
+void RegisterOrganizationRoutes(Routes& r);
+void RegisterGroupRoutes(Routes& r);
+void RegisterCustomRoleRoutes(Routes& r);
+void RegisterCustomFieldRoutes(Routes& r);
+// Bulk job handlers (JobService kinds) of each resource.
+void RegisterUserJobs(services::Services& svc);
+void RegisterOrganizationJobs(services::Services& svc);
+void RegisterGroupJobs(services::Services& svc);
+
+// --- responses ---
+http::Response JsonResponse(unsigned status, const json::value& body);
+// {"user": {...}} with 200, or 201 + Location when `created_url` is given.
+http::Response Envelope(std::string_view key, json::value value, unsigned status = 200,
+                        const std::string& created_url = {});
+http::Response NoContent();
+// Renders an error Status in Zendesk's shape (the one place that does).
+http::Response ErrorResponse(const Status& st, std::string_view request_id = {});
+// {"job_status": {...}}
+json::object JobStatusJson(const ApiContext& c, const domain::JobStatus& j);
+
+// --- input ---
+// Parses the body as a JSON object: 400 when it is not JSON or not an object.
+Result<json::object> ParseBody(const ApiContext& c);
+// The object under `key` of the body ({"user": {...}}): 400 when missing.
+Result<json::object> ParseEnvelope(const ApiContext& c, std::string_view key);
+
+// Typed readers: record a 422 problem in `v` when present with the wrong type.
+class Reader {
+ public:
+  Reader(const json::object& obj, Validation& v) : obj_(obj), v_(v) {}
+  bool Has(std::string_view key) const { return obj_.contains(key); }
+  std::optional<std::string> String(std::string_view key, bool null_is_empty = true);
+  std::optional<bool> Bool(std::string_view key);
+  std::optional<std::int64_t> Int(std::string_view key, bool null_is_zero = true);
+  std::optional<std::vector<std::string>> Strings(std::string_view key);
+  std::optional<json::object> Object(std::string_view key);
+  const json::value* Raw(std::string_view key) const { return obj_.if_contains(key); }
+
+ private:
+  void Wrong(std::string_view key, const char* expected);
+  const json::object& obj_;
+  Validation& v_;
+};
+
+// Path parameter as a positive id, or 404.
+Result<std::int64_t> PathId(const ApiContext& c, std::string_view name = "id");
+// "1,2,3" → ids (400 on garbage, at most 100).
+Result<std::vector<std::int64_t>> IdList(std::string_view csv);
+std::vector<std::string> SplitCsv(std::string_view csv);
+// ?include=a,b
+bool Includes(const ApiContext& c, std::string_view what);
+
+// --- pagination ---
+struct Paging {
+  storage::PageRequest req;
+  bool cursor = false;
+  int page = 1;
+  int per_page = 100;
+};
+// Cursor mode when page[size], page[after] or page[before] is present; else offset
+// (page, per_page). 400 for bad values or an offset past 10,000 records.
+Result<Paging> ParsePaging(const ApiContext& c, int max_per_page = 100);
+// Adds next_page/previous_page/count (offset) or meta/links (cursor) to `body`.
+void AddPagination(json::object& body, const ApiContext& c, const Paging& p, bool has_more,
+                   bool has_before, std::int64_t total, std::int64_t first_id,
+                   std::int64_t last_id);
+
+template <typename T, typename Render>
+http::Response ListResponse(const ApiContext& c, std::string_view key, const Paging& p,
+                            const storage::Page<T>& page, Render render,
+                            const std::function<void(json::object&)>& extra = {}) {
+  json::array items;
+  items.reserve(page.items.size());
+  for (const auto& item : page.items) items.push_back(render(item));
+  json::object body;
+  body[key] = std::move(items);
+  std::int64_t first = page.items.empty() ? 0 : page.items.front().id.value;
+  std::int64_t last = page.items.empty() ? 0 : page.items.back().id.value;
+  AddPagination(body, c, p, page.has_more, page.has_before, page.total, first, last);
+  if (extra) extra(body);
+  return JsonResponse(200, body);
+}
+
+// {"count": {"value": n, "refreshed_at": "…"}}
+http::Response CountResponse(const ApiContext& c, std::int64_t n);
+
+// --- renderers shared by several resources ---
+std::string Iso(Timestamp t);  // "" → null handled by TimeOrNull
+json::value TimeOrNull(Timestamp t);
+json::value IdOrNull(std::int64_t id);
+json::value StringOrNull(const std::string& s);
+json::array StringArray(const std::vector<std::string>& v);
+json::object UserJson(const ApiContext& c, const domain::User& u);
+json::object IdentityJson(const ApiContext& c, const domain::Identity& i);
+json::object OrganizationJson(const ApiContext& c, const domain::Organization& o);
+json::object GroupJson(const ApiContext& c, const domain::Group& g);
+// Result object of a failed bulk item.
+json::object ItemError(int index, const Status& st);
+
+}  // namespace comptoir::api

@@ -1,0 +1,37 @@
+// Api: the Zendesk-compatible HTTP API. Turns an http::Request into a call of one
+// service and renders the result in Zendesk's JSON shapes. Also the one place where a
+// Status becomes an HTTP error. Build once at start-up; Handle() is thread-safe.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "comptoir/http/message.hpp"
+#include "comptoir/services/services.hpp"
+
+namespace comptoir::api {
+
+struct ApiOptions {
+  AccountId account{1};
+  int rate_limit_per_minute = 700;  // per user (or per IP when anonymous); 0 = off
+  std::string version = "0.1.0";
+};
+
+class Api {
+ public:
+  Api(services::Services& services, ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  http::Response Handle(http::Request& req);
+  // Renders a transport-level failure (413, 431, 400 …) in Zendesk's shape.
+  static http::Response RenderTransportError(unsigned status, std::string_view message);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace comptoir::api

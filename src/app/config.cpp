@@ -1,0 +1,62 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace comptoir::app {
+
+namespace {
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+}  // namespace
+
+void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set) {
+  if (!listen_set) {
+    if (const char* v = Env("COMPTOIR_LISTEN")) listen = v;
+  }
+  if (!data_set) {
+    if (const char* v = Env("COMPTOIR_DATA_DIR")) data_dir = v;
+  }
+  if (!database_set) {
+    if (const char* v = Env("COMPTOIR_DATABASE_URL")) database_url = v;
+  }
+  if (const char* v = Env("COMPTOIR_ADMIN_EMAIL")) admin_email = v;
+  if (const char* v = Env("COMPTOIR_ADMIN_PASSWORD")) admin_password = v;
+  if (const char* v = Env("COMPTOIR_RATE_LIMIT")) rate_limit = std::atoi(v);
+  if (const char* v = Env("COMPTOIR_WORKERS")) workers = std::max(1, std::atoi(v));
+  if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
+    access_log = std::string(v) != "off" && std::string(v) != "0";
+  }
+}
+
+Result<std::string> Config::SqlitePath() const {
+  if (database_url.empty()) return data_dir + "/comptoir.db";
+  constexpr std::string_view kScheme = "sqlite://";
+  if (database_url.rfind(kScheme, 0) == 0) return database_url.substr(kScheme.size());
+  if (database_url.rfind("postgres", 0) == 0) {
+    return InvalidArgument(
+        "PostgreSQL is not available in this version; use sqlite://PATH or leave --database out");
+  }
+  if (database_url.find("://") == std::string::npos) return database_url;  // a plain path
+  return InvalidArgument("unknown database URL scheme: " + database_url);
+}
+
+Result<std::pair<std::string, std::uint16_t>> Config::ListenAddress() const {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return InvalidArgument("--listen must be HOST:PORT: " + listen);
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  std::string_view p(listen.data() + colon + 1, listen.size() - colon - 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port > 65535 || host.empty()) {
+    return InvalidArgument("--listen must be HOST:PORT: " + listen);
+  }
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+}  // namespace comptoir::app

@@ -1,0 +1,28 @@
+// Config: settings of the comptoir binary, from flags, then COMPTOIR_* environment
+// variables, then defaults (in that order of precedence).
+#pragma once
+
+#include <string>
+
+#include "comptoir/common/status.hpp"
+
+namespace comptoir::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  std::string database_url;  // default: sqlite://<data_dir>/comptoir.db
+  std::string admin_email = "admin@comptoir.local";
+  std::string admin_password;  // generated on first start when empty
+  int rate_limit = 700;
+  int workers = 16;
+  bool access_log = true;
+
+  // Fills unset fields from the environment.
+  void ApplyEnvironment(bool listen_set, bool data_set, bool database_set);
+  // The SQLite file path of database_url; kInvalidArgument for other schemes.
+  Result<std::string> SqlitePath() const;
+  Result<std::pair<std::string, std::uint16_t>> ListenAddress() const;
+};
+
+}  // namespace comptoir::app

@@ -1,0 +1,189 @@
+// comptoir: serve | migrate | admin create-user | admin create-token
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "comptoir/api/api.hpp"
+#include "comptoir/common/crypto.hpp"
+#include "comptoir/common/log.hpp"
+#include "comptoir/http/server.hpp"
+#include "comptoir/services/services.hpp"
+#include "comptoir/storage_sqlite/sqlite_store.hpp"
+#include "config.hpp"
+
+namespace comptoir::app {
+namespace {
+
+int Fail(const Status& st) {
+  log::Error("startup failed", {{"error", st.message()}});
+  std::cerr << "comptoir: " << st.message() << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<sqlite::SqliteStore>> OpenStore(const Config& cfg) {
+  auto path = cfg.SqlitePath();
+  if (!path.ok()) return path.status();
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  std::filesystem::create_directories(std::filesystem::path(cfg.data_dir) / "blobs", ec);
+  auto parent = std::filesystem::path(*path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = sqlite::SqliteStore::Open({*path});
+  if (!store.ok()) return store.status();
+  COMPTOIR_RETURN_IF_ERROR((*store)->Migrate());
+  return store;
+}
+
+// First start: the account, its owner admin and a default group.
+Status Bootstrap(storage::Store& store, const Clock& clock, const Config& cfg) {
+  std::string password = cfg.admin_password.empty() ? crypto::RandomPassword() : cfg.admin_password;
+  auto created = services::UserService::Bootstrap(store, clock, cfg.admin_email, "Owner", password);
+  if (!created.ok()) return created.status();
+  if (*created) {
+    std::cout << "Owner admin: " << cfg.admin_email << "\n"
+              << "Password: " << password << "\n"
+              << std::flush;
+  }
+  return Status::Ok();
+}
+
+int Serve(const Config& cfg) {
+  const auto started = std::chrono::steady_clock::now();
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads inherit the mask
+
+  auto listen = cfg.ListenAddress();
+  if (!listen.ok()) return Fail(listen.status());
+  auto store = OpenStore(cfg);
+  if (!store.ok()) return Fail(store.status());
+  SystemClock clock;
+  if (Status st = Bootstrap(**store, clock, cfg); !st.ok()) return Fail(st);
+
+  services::Services services(**store, clock);
+  api::ApiOptions api_options;
+  api_options.rate_limit_per_minute = cfg.rate_limit;
+  api::Api api(services, api_options);
+  services.jobs.Start();
+
+  http::ServerOptions options;
+  options.address = listen->first;
+  options.port = listen->second;
+  options.worker_threads = static_cast<std::size_t>(cfg.workers);
+  options.access_log = cfg.access_log;
+  http::Server server(
+      options, [&api](http::Request& req) { return api.Handle(req); },
+      [](unsigned status, std::string_view message) {
+        return api::Api::RenderTransportError(status, message);
+      });
+  if (Status st = server.Start(); !st.ok()) return Fail(st);
+  std::string host =
+      listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
+  const std::string url = "http://" + host + ":" + std::to_string(server.port());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  log::Info("listening", {{"url", url},
+                          {"database", (*store)->Describe()},
+                          {"startup_ms", static_cast<std::int64_t>(ms)}});
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::Info("shutting down", {{"signal", sig}});
+  server.Stop();
+  services.jobs.Stop();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace comptoir::app
+
+int main(int argc, char** argv) {
+  using namespace comptoir;  // NOLINT(google-build-using-namespace)
+  if (!crypto::InitCrypto().ok()) return 1;
+  app::Config cfg;
+  CLI::App cli{"Comptoir: a self-hosted help desk with a Zendesk-compatible API"};
+  cli.require_subcommand(1);
+  auto add_storage = [&](CLI::App* sub) {
+    sub->add_option("--data", cfg.data_dir, "Data directory (database, blobs)");
+    sub->add_option("--database", cfg.database_url, "Database URL (sqlite://PATH)");
+  };
+  auto* serve = cli.add_subcommand("serve", "Run the API server");
+  serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0 = any)");
+  add_storage(serve);
+  auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database schema");
+  add_storage(migrate);
+  auto* admin = cli.add_subcommand("admin", "Administration commands");
+  admin->require_subcommand(1);
+  std::string email, name, role = "admin", password, description = "created from the command line";
+  auto* create_user = admin->add_subcommand("create-user", "Create a user");
+  create_user->add_option("--email", email, "Email address")->required();
+  create_user->add_option("--name", name, "Full name")->required();
+  create_user->add_option("--role", role, "end-user, agent or admin");
+  create_user->add_option("--password", password, "Password (else none: sign-in by token)");
+  add_storage(create_user);
+  auto* create_token = admin->add_subcommand("create-token", "Create an API token for a user");
+  create_token->add_option("--email", email, "The user's email address")->required();
+  create_token->add_option("--description", description, "What the token is for");
+  add_storage(create_token);
+  CLI11_PARSE(cli, argc, argv);
+
+  auto was_set = [](CLI::App* sub, const char* opt) {
+    return sub->get_option_no_throw(opt) != nullptr && sub->count(opt) > 0;
+  };
+  CLI::App* used = serve->parsed()         ? serve
+                   : migrate->parsed()     ? migrate
+                   : create_user->parsed() ? create_user
+                                           : create_token;
+  cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
+                       was_set(used, "--database"));
+
+  if (serve->parsed()) return app::Serve(cfg);
+
+  log::SetLevel(log::Level::kWarn);  // keep command output clean
+  auto store = app::OpenStore(cfg);
+  if (!store.ok()) return app::Fail(store.status());
+  if (migrate->parsed()) {
+    std::cout << "database is up to date: " << (*store)->Describe() << "\n";
+    return 0;
+  }
+  SystemClock clock;
+  if (Status st = app::Bootstrap(**store, clock, cfg); !st.ok()) return app::Fail(st);
+  services::Services services(**store, clock);
+  services::Context system;
+  system.actor = domain::Actor::System(AccountId(1));
+  system.ip_address = "cli";
+  if (create_user->parsed()) {
+    services::UserInput in;
+    in.name = name;
+    in.email = email;
+    in.role = role;
+    in.verified = true;
+    if (!password.empty()) in.password = password;
+    auto u = services.users.Create(system, in);
+    if (!u.ok()) return app::Fail(u.status());
+    std::cout << "created user " << u->id.value << " <" << u->email << "> as "
+              << domain::RoleName(u->role) << "\n";
+    return 0;
+  }
+  // create-token
+  UserId user;
+  Status st = (*store)->Read([&](storage::Transaction& tx) -> Status {
+    auto normalized = email;
+    for (auto& ch : normalized)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto id = tx.identities().Find(AccountId(1), domain::IdentityType::kEmail, normalized);
+    if (!id.ok()) return NotFound("no user with email " + email);
+    user = id->user_id;
+    return Status::Ok();
+  });
+  if (!st.ok()) return app::Fail(st);
+  auto token = services.auth.CreateApiToken(system, user, description);
+  if (!token.ok()) return app::Fail(token.status());
+  std::cout << token->secret << "\n";
+  return 0;
+}

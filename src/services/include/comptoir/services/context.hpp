@@ -1,0 +1,29 @@
+// Context: who is calling and from where, passed to every use case; and ServiceEnv:
+// what every service is built on. Plain values; a Context belongs to one request.
+#pragma once
+
+#include <string>
+
+#include "comptoir/common/clock.hpp"
+#include "comptoir/domain/policy.hpp"
+#include "comptoir/storage/store.hpp"
+
+namespace comptoir::services {
+
+struct Context {
+  domain::Actor actor;
+  std::string ip_address;
+  AccountId account() const { return actor.account_id; }
+};
+
+struct ServiceEnv {
+  storage::Store& store;
+  const Clock& clock;
+};
+
+// Records one entry of the account's audit log inside `tx`.
+Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,
+                   std::string source_type, std::int64_t source_id, std::string label,
+                   std::string action, std::string description);
+
+}  // namespace comptoir::services
