@@ -109,19 +109,23 @@ Api::Api(services::Services& services, ApiOptions options)
           }
           const std::string key = c.authenticated ? "u:" + std::to_string(c.actor().user_id.value)
                                                   : "ip:" + req.remote_address;
-          auto d = impl_->limiter.Take(key, impl_->svc.env.clock.Now());
+          // Health checks are never limited: load balancers poll them.
+          const bool limited = req.path.rfind("/api/", 0) == 0;
+          auto d = limited ? impl_->limiter.Take(key, impl_->svc.env.clock.Now())
+                           : RateLimiter::Decision{};
+          http::Response resp;
           if (!d.allowed) {
             Status st(ErrorCode::kResourceExhausted, "Rate limit exceeded", "TooManyRequests");
             st.WithRetryAfter(d.reset_in);
-            return ErrorResponse(st, req.request_id);
+            resp = ErrorResponse(st, req.request_id);
+          } else {
+            try {
+              resp = route->fn(c);
+            } catch (const std::exception& e) {
+              resp = ErrorResponse(Internal(e.what()), req.request_id);
+            }
           }
-          http::Response resp;
-          try {
-            resp = route->fn(c);
-          } catch (const std::exception& e) {
-            resp = ErrorResponse(Internal(e.what()), req.request_id);
-          }
-          if (impl_->limiter.limit() > 0) {
+          if (limited && impl_->limiter.limit() > 0) {
             const std::string limit = std::to_string(impl_->limiter.limit());
             const std::string remaining = std::to_string(d.remaining);
             resp.Header("X-Rate-Limit", limit);

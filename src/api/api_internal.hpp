@@ -29,6 +29,8 @@ struct ApiContext {
   services::Context ctx;  // actor + ip
   bool authenticated = false;
   std::string base_url;  // "http://host:port/api/v2", as the client addressed us
+  // Keys of the account's user fields, loaded once per request when a user is rendered.
+  mutable std::optional<std::vector<std::string>> user_field_keys;
 
   const domain::Actor& actor() const { return ctx.actor; }
 };

@@ -312,8 +312,8 @@ void RegisterGroupJobs(services::Services& svc) {
     const json::value* id = item.is_object() ? item.get_object().if_contains("id") : nullptr;
     if (!id || !id->is_int64()) return ItemError(index, InvalidArgument("id is required"));
     const std::int64_t mid = id->get_int64();
-    return JobResult(svc.groups.DeleteMembership(ctx, GroupMembershipId(mid)), mid, index,
-                     "delete", "Deleted");
+    return JobResult(svc.groups.DeleteMembership(ctx, GroupMembershipId(mid)), mid, index, "delete",
+                     "Deleted");
   });
 }
 

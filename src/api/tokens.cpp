@@ -51,14 +51,14 @@ Result<domain::OAuthClient> ParseClient(const json::object& o, domain::OAuthClie
 }  // namespace
 
 void RegisterTokenRoutes(Routes& r) {
-  r.Get("/api/v2/api_tokens", Access::kStaff, [](ApiContext& c) {
+  r.Get("/api/v2/api_tokens", Access::kAdmin, [](ApiContext& c) {
     auto list = c.svc.auth.ListApiTokens(c.ctx);
     if (!list.ok()) return ErrorResponse(list.status(), c.req.request_id);
     json::array arr;
     for (const auto& t : *list) arr.push_back(ApiTokenJson(t));
     return Envelope("api_tokens", std::move(arr));
   });
-  r.Post("/api/v2/api_tokens", Access::kStaff, [](ApiContext& c) {
+  r.Post("/api/v2/api_tokens", Access::kAdmin, [](ApiContext& c) {
     UserId user = c.actor().user_id;
     std::string description;
     if (!c.req.body.empty()) {
@@ -80,7 +80,7 @@ void RegisterTokenRoutes(Routes& r) {
     return Envelope("api_token", std::move(t), 201,
                     c.base_url + "/api_tokens/" + std::to_string(made->id) + ".json");
   });
-  r.Delete("/api/v2/api_tokens/{id}", Access::kStaff, [](ApiContext& c) {
+  r.Delete("/api/v2/api_tokens/{id}", Access::kAdmin, [](ApiContext& c) {
     auto id = PathId(c);
     if (!id.ok()) return ErrorResponse(id.status(), c.req.request_id);
     Status st = c.svc.auth.DeleteApiToken(c.ctx, TokenId(*id));
@@ -150,6 +150,12 @@ void RegisterTokenRoutes(Routes& r) {
                                           {"next_page", nullptr},
                                           {"previous_page", nullptr},
                                           {"count", n}});
+  });
+  r.Get("/api/v2/oauth/tokens/current", Access::kSignedIn, [](ApiContext& c) {
+    if (c.actor().oauth_token_id == 0) return ErrorResponse(NotFound(), c.req.request_id);
+    auto t = c.svc.auth.GetOAuthToken(c.ctx, TokenId(c.actor().oauth_token_id));
+    if (!t.ok()) return ErrorResponse(t.status(), c.req.request_id);
+    return Envelope("token", OAuthTokenJson(c, *t));
   });
   r.Get("/api/v2/oauth/tokens/{id}", Access::kSignedIn, [](ApiContext& c) {
     auto id = PathId(c);

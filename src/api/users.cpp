@@ -68,9 +68,24 @@ Result<UserInput> ParseUser(const json::object& o) {
   return in;
 }
 
+// Every defined user field appears in user_fields, null when the user has no value.
 json::object FieldsWithDefinitions(const ApiContext& c, const json::object& values) {
-  json::object out = values;
-  (void)c;
+  if (!c.user_field_keys) {
+    std::vector<std::string> keys;
+    (void)c.svc.env.store.Read([&](storage::Transaction& tx) {
+      if (auto defs = tx.custom_fields().List(c.ctx.account(), domain::FieldOwner::kUser);
+          defs.ok()) {
+        for (const auto& f : *defs) keys.push_back(f.key);
+      }
+      return Status::Ok();
+    });
+    c.user_field_keys = std::move(keys);
+  }
+  json::object out;
+  for (const auto& k : *c.user_field_keys) {
+    const auto* v = values.if_contains(k);
+    out[k] = v ? *v : json::value(nullptr);
+  }
   return out;
 }
 
@@ -97,14 +112,11 @@ void SideLoad(ApiContext& c, json::object& body, const std::vector<domain::User>
       if (u.organization_id) org_ids.insert(u.organization_id.value);
     }
     json::array arr;
-    (void)c.svc.env.store.Read([&](storage::Transaction& tx) {
-      std::vector<OrganizationId> v;
-      for (auto id : org_ids) v.emplace_back(id);
-      if (auto orgs = tx.organizations().GetMany(c.ctx.account(), v); orgs.ok()) {
-        for (const auto& o : *orgs) arr.push_back(OrganizationJson(c, o));
-      }
-      return Status::Ok();
-    });
+    std::vector<OrganizationId> v;
+    for (auto id : org_ids) v.emplace_back(id);
+    if (auto orgs = c.svc.organizations.GetMany(c.ctx, v); orgs.ok()) {
+      for (const auto& o : *orgs) arr.push_back(OrganizationJson(c, o));
+    }
     body["organizations"] = std::move(arr);
   }
   if (Includes(c, "groups") && c.actor().is_staff()) {
@@ -187,15 +199,15 @@ json::object UserJson(const ApiContext& c, const domain::User& u) {
       {"verified", u.verified},
       {"external_id", StringOrNull(u.external_id)},
       {"tags", StringArray(u.tags)},
-      {"alias", u.alias},
+      {"alias", StringOrNull(u.alias)},
       {"active", u.active},
       {"shared", u.shared},
       {"shared_agent", false},
       {"last_login_at", TimeOrNull(u.last_login_at)},
       {"two_factor_auth_enabled", false},
-      {"signature", u.signature},
-      {"details", staff_view ? u.details : std::string()},
-      {"notes", staff_view ? u.notes : std::string()},
+      {"signature", StringOrNull(u.signature)},
+      {"details", StringOrNull(staff_view ? u.details : std::string())},
+      {"notes", StringOrNull(staff_view ? u.notes : std::string())},
       {"role_type", u.role == domain::Role::kAdmin ? json::value(4)
                     : u.custom_role_id             ? json::value(0)
                                                    : json::value(nullptr)},

@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) return app::Serve(cfg);
 
-  log::SetLevel(log::Level::kWarn);  // keep command output clean
+  log::SetLevel(log::Level::kOff);  // stdout carries only the command's answer
   auto store = app::OpenStore(cfg);
   if (!store.ok()) return app::Fail(store.status());
   if (migrate->parsed()) {

@@ -45,6 +45,19 @@ std::string RandomToken(std::size_t bytes) {
   return Base64Encode(raw, /*url_safe=*/true);
 }
 
+std::string RandomAlnum(std::size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    unsigned char b = 0;
+    randombytes_buf(&b, 1);
+    if (b < 248) out += kAlphabet[b % 62];  // 248 = 4 * 62: no modulo bias
+  }
+  return out;
+}
+
 std::string RandomPassword() {
   // 18 random bytes, then a fixed suffix of the classes a strict policy asks for.
   return RandomToken(18) + "a1A!";

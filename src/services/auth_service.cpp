@@ -152,6 +152,7 @@ Result<domain::Actor> AuthService::WithBearer(std::string_view token) {
     if (!a.ok()) return a.status();
     actor = *a;
     actor.scopes = t->scopes;
+    actor.oauth_token_id = t->id.value;
     expires = t->expires_at;
     return Status::Ok();
   });
@@ -169,7 +170,7 @@ Result<CreatedSecret> AuthService::CreateApiToken(const Context& ctx, UserId use
     return Invalid("description", "InvalidValue", "Description: is too long");
   }
   CreatedSecret out;
-  out.secret = crypto::RandomToken(30);
+  out.secret = crypto::RandomAlnum(40);
   Status st = env_.store.Write([&](storage::Transaction& tx) -> Status {
     auto u = tx.users().Get(ctx.account(), user);
     if (!u.ok()) return u.status();

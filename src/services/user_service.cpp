@@ -32,7 +32,7 @@ bool EndUserMayChange(const UserInput& in) {
 Result<domain::User> UserService::Load(Transaction& tx, const Context& ctx, UserId id) {
   auto u = tx.users().Get(ctx.account(), id);
   if (!u.ok()) return u.status();
-  if (!domain::CanViewUser(ctx.actor, *u)) return NotFound();
+  if (!domain::CanViewUser(ctx.actor, *u)) return PermissionDenied();
   return u;
 }
 
@@ -167,6 +167,19 @@ Status UserService::Apply(Transaction& tx, const Context& ctx, domain::User& u, 
       if (self && *role != Role::kAdmin && u.role == Role::kAdmin) {
         return Invalid("role", "InvalidValue", "Role: admins cannot demote themselves");
       }
+      // Only agents and admins belong to groups: a demotion leaves them.
+      if (*role == Role::kEndUser && u.role != Role::kEndUser && !creating) {
+        storage::MembershipFilter f;
+        f.user_id = u.id;
+        storage::PageRequest p;
+        p.limit = 10000;
+        auto gm = tx.group_memberships().List(account, f, p);
+        if (!gm.ok()) return gm.status();
+        for (const auto& m : gm->items) {
+          COMPTOIR_RETURN_IF_ERROR(tx.group_memberships().Delete(account, m.id));
+        }
+        u.default_group_id = GroupId();
+      }
       u.role = *role;
     }
   }
@@ -270,13 +283,7 @@ Status UserService::Apply(Transaction& tx, const Context& ctx, domain::User& u, 
       if (!phone) v.Add("phone", "InvalidValue", "Phone: " + *in.phone + " is not valid");
     }
   }
-  if (creating && !in.name) {
-    if (email) {
-      u.name = email->substr(0, email->find('@'));
-    } else {
-      v.Add("name", "BlankValue", "Name: cannot be blank");
-    }
-  }
+  if (creating && !in.name) v.Add("name", "BlankValue", "Name: cannot be blank");
   if (in.password) {
     Status policy = CheckPasswordPolicy(*in.password, email.value_or(u.email));
     for (const auto& d : policy.details()) v.Add(d.field, d.error, d.description);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
@@ -25,12 +26,14 @@ class OrganizationServiceTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) {
-                        auto id = tx.accounts().Insert({AccountId(), "Test", "{}", 1});
-                        if (!id.ok()) return id.status();
-                        account_ = *id;
-                        return Status::Ok();
-                      }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) {
+                      auto id = tx.accounts().Insert({AccountId(), "Test", "{}", 1});
+                      if (!id.ok()) return id.status();
+                      account_ = *id;
+                      return Status::Ok();
+                    })
+                    .ok());
     auth_ = std::make_unique<AuthService>(ServiceEnv{*store_, clock_});
     svc_ = std::make_unique<OrganizationService>(ServiceEnv{*store_, clock_}, *auth_);
     admin_ = ContextFor(NewUser("Admin", domain::Role::kAdmin));
@@ -49,23 +52,27 @@ class OrganizationServiceTest : public ::testing::Test {
     u.role = role;
     u.created_at = u.updated_at = clock_.Now();
     UserId id;
-    EXPECT_TRUE(store_->Write([&](Transaction& tx) {
-                        auto r = tx.users().Insert(u);
-                        if (!r.ok()) return r.status();
-                        id = *r;
-                        return Status::Ok();
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->Write([&](Transaction& tx) {
+                      auto r = tx.users().Insert(u);
+                      if (!r.ok()) return r.status();
+                      id = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
     return id;
   }
 
   domain::User LoadUser(UserId id) {
     domain::User u;
-    EXPECT_TRUE(store_->Read([&](Transaction& tx) {
-                        auto r = tx.users().Get(account_, id);
-                        if (!r.ok()) return r.status();
-                        u = *r;
-                        return Status::Ok();
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      auto r = tx.users().Get(account_, id);
+                      if (!r.ok()) return r.status();
+                      u = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
     return u;
   }
 
@@ -79,8 +86,7 @@ class OrganizationServiceTest : public ::testing::Test {
     return c;
   }
 
-  domain::Organization MakeOrg(const std::string& name,
-                               std::vector<std::string> domains = {}) {
+  domain::Organization MakeOrg(const std::string& name, std::vector<std::string> domains = {}) {
     OrganizationInput in;
     in.name = name;
     if (!domains.empty()) in.domain_names = std::move(domains);
@@ -276,8 +282,7 @@ TEST_F(OrganizationServiceTest, EndUserSeesOnlyTheirOwn) {
   ASSERT_TRUE(memberships.ok()) << memberships.status().ToString();
   ASSERT_EQ(memberships->items.size(), 1u);
   EXPECT_EQ(memberships->items[0].organization_id, mine.id);
-  EXPECT_EQ(svc_->ListMemberships(end_user, {}, {}).status().code(),
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(svc_->ListMemberships(end_user, {}, {}).status().code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(svc_->GetMembership(end_user, theirs.id).status().code(), ErrorCode::kNotFound);
 
   auto orgs = svc_->ListForUser(end_user, u, {});
@@ -291,20 +296,22 @@ TEST_F(OrganizationServiceTest, EndUserSeesOnlyTheirOwn) {
 }
 
 TEST_F(OrganizationServiceTest, ValidatesOrganizationFieldsAndListsEveryDefinedKey) {
-  ASSERT_TRUE(store_->Write([&](Transaction& tx) {
-                      for (auto [key, type] : {std::pair{"seats", "integer"},
-                                               std::pair{"region", "text"}}) {
-                        domain::CustomField f;
-                        f.account_id = account_;
-                        f.owner = domain::FieldOwner::kOrganization;
-                        f.key = key;
-                        f.type = type;
-                        f.title = key;
-                        auto id = tx.custom_fields().Insert(f);
-                        if (!id.ok()) return id.status();
-                      }
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Transaction& tx) {
+            for (auto [key, type] : {std::pair{"seats", "integer"}, std::pair{"region", "text"}}) {
+              domain::CustomField f;
+              f.account_id = account_;
+              f.owner = domain::FieldOwner::kOrganization;
+              f.key = key;
+              f.type = type;
+              f.title = key;
+              auto id = tx.custom_fields().Insert(f);
+              if (!id.ok()) return id.status();
+            }
+            return Status::Ok();
+          })
+          .ok());
   OrganizationInput in;
   in.name = "Fields";
   in.organization_fields = boost::json::object{{"seats", "12"}};
@@ -369,6 +376,25 @@ TEST_F(OrganizationServiceTest, AutocompleteNeedsTwoCharacters) {
   auto found = svc_->Autocomplete(admin_, "AL", {});
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->items.size(), 2u);
+}
+
+TEST_F(OrganizationServiceTest, RecordsCreateUpdateAndDestroyInTheAuditLog) {
+  auto o = MakeOrg("Audited");
+  OrganizationInput in;
+  in.notes = "changed";
+  ASSERT_TRUE(svc_->Update(admin_, o.id, in).ok());
+  ASSERT_TRUE(svc_->Delete(admin_, o.id).ok());
+  std::vector<std::string> actions;
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto page = tx.audit_logs().List(account_, "organization", o.id.value, {});
+                    if (!page.ok()) return page.status();
+                    for (const auto& e : page->items) actions.push_back(e.action);
+                    return Status::Ok();
+                  })
+                  .ok());
+  std::sort(actions.begin(), actions.end());
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "destroy", "update"}));
 }
 
 }  // namespace

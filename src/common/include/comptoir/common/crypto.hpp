@@ -14,6 +14,8 @@ Status InitCrypto();
 
 // A URL-safe random string of `bytes` random bytes (base64url without padding).
 std::string RandomToken(std::size_t bytes = 30);
+// `n` random characters from [A-Za-z0-9] (API tokens, like Zendesk's).
+std::string RandomAlnum(std::size_t n = 40);
 // A random password that satisfies the default password policy.
 std::string RandomPassword();
 // Lower-case hex SHA-256.

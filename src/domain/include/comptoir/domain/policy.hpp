@@ -19,6 +19,7 @@ struct Actor {
   bool system = false;
   // OAuth scopes when authenticated by an OAuth token; empty means unrestricted.
   std::vector<std::string> scopes;
+  std::int64_t oauth_token_id = 0;  // the OAuth token used, when any
 
   static Actor System(AccountId account) {
     Actor a;

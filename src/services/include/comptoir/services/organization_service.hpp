@@ -91,16 +91,14 @@ class OrganizationService {
   Result<storage::Page<OrganizationMembershipView>> ListMemberships(
       const Context& ctx, const storage::MembershipFilter& f, const storage::PageRequest& p);
   // `user` non-zero: the membership must belong to that user (else kNotFound).
-  Result<OrganizationMembershipView> GetMembership(const Context& ctx,
-                                                   OrganizationMembershipId id,
+  Result<OrganizationMembershipView> GetMembership(const Context& ctx, OrganizationMembershipId id,
                                                    UserId user = UserId());
   // 422 naming user_id / organization_id when they do not exist, DuplicateValue when
   // already a member. A user's first membership becomes the default.
   Result<OrganizationMembershipView> CreateMembership(const Context& ctx,
                                                       const MembershipInput& in);
   // When the default goes, another membership becomes the default (or none is left).
-  Status DeleteMembership(const Context& ctx, OrganizationMembershipId id,
-                          UserId user = UserId());
+  Status DeleteMembership(const Context& ctx, OrganizationMembershipId id, UserId user = UserId());
   Status RemoveFromOrganization(const Context& ctx, UserId user, OrganizationId org);
   // Make one membership the user's default; returns all the user's memberships.
   Result<std::vector<OrganizationMembershipView>> MakeDefault(const Context& ctx, UserId user,

@@ -1,0 +1,502 @@
+// Test harness for the API tests: starts a real `comptoir serve` on a free loopback
+// port with a fresh temporary data dir, and hands out a node-zendesk client and raw
+// HTTP helpers. One server per test file:
+//
+//   let srv;
+//   before(async () => { srv = await startServer(); });
+//   after(() => srv?.stop());
+//
+// The binary comes from $COMPTOIR_BIN (scripts/test sets it to build/test/comptoir);
+// without it the harness falls back to build/test/comptoir relative to the repo root.
+// Set COMPTOIR_TEST_VERBOSE=1 to echo the server's output to stderr.
+
+import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { createClient } = require('node-zendesk');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+
+export const ADMIN_EMAIL = 'admin@comptoir.test';
+export const ADMIN_PASSWORD = 'Adm1n-Passw0rd-For-Tests';
+// A password every test user gets when a test needs to sign in as them.
+export const USER_PASSWORD = 'Us3r-Passw0rd-For-Tests';
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+const OUTPUT_LINES_KEPT = 400;
+
+export function comptoirBin() {
+  const fromEnv = process.env.COMPTOIR_BIN;
+  const bin = fromEnv ? path.resolve(fromEnv) : path.join(repoRoot, 'build', 'test', 'comptoir');
+  if (!existsSync(bin)) {
+    throw new Error(`comptoir binary not found at ${bin} (build it, or set COMPTOIR_BIN)`);
+  }
+  return bin;
+}
+
+// Environment for a child: the caller's, minus Comptoir settings that would leak
+// into a hermetic test, plus `overrides` (a value of undefined removes the variable).
+function childEnv(overrides) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (k.startsWith('COMPTOIR_') && k !== 'COMPTOIR_BIN') delete env[k];
+  }
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined || v === null) delete env[k];
+    else env[k] = String(v);
+  }
+  return env;
+}
+
+// Runs `comptoir <args...>` to completion; resolves {code, stdout, stderr}.
+export function runCli(args, { env = {}, timeoutMs = 20_000 } = {}) {
+  return new Promise((resolve) => {
+    execFile(
+      comptoirBin(),
+      args,
+      { env: childEnv(env), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+export function basicAuth(user, secret) {
+  return 'Basic ' + Buffer.from(`${user}:${secret}`).toString('base64');
+}
+export function tokenAuth(email, token) {
+  return basicAuth(`${email}/token`, token);
+}
+
+let uniqueCounter = 0;
+// A unique, lowercase, valid email for this process.
+export function uniqueEmail(prefix = 'user', domain = 'example.test') {
+  uniqueCounter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${uniqueCounter}@${domain}`;
+}
+export function uniqueName(prefix = 'Name') {
+  uniqueCounter += 1;
+  return `${prefix} ${process.pid} ${Date.now().toString(36)} ${uniqueCounter}`;
+}
+
+/**
+ * Starts a server. Options:
+ *   env       extra environment (COMPTOIR_RATE_LIMIT defaults to 0; undefined removes a var)
+ *   dataDir   reuse this data dir (it is then not removed by stop())
+ *   admin     {email, password} for the first-start bootstrap
+ *   createToken  false to skip `comptoir admin create-token`
+ *   serveArgs  arguments after `serve` (default: --listen 127.0.0.1:0 --data <dir>)
+ */
+export async function startServer({
+  env = {},
+  dataDir,
+  admin = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+  createToken = true,
+  serveArgs,
+} = {}) {
+  const bin = comptoirBin();
+  const ownDataDir = !dataDir;
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'comptoir-api-')));
+  const serverEnv = {
+    COMPTOIR_ADMIN_EMAIL: admin.email,
+    COMPTOIR_ADMIN_PASSWORD: admin.password,
+    COMPTOIR_RATE_LIMIT: '0',
+    ...env,
+  };
+
+  const lines = []; // recent output, both streams
+  const jsonLines = []; // every stdout line that parsed as a JSON object
+  const plainLines = []; // every stdout line that did not
+  const stderrLines = []; // the first lines of stderr
+  let echo = process.env.COMPTOIR_TEST_VERBOSE === '1';
+  const spawnedAt = performance.now();
+  const args = serveArgs ?? ['--listen', '127.0.0.1:0', '--data', dir];
+  const child = spawn(bin, ['serve', ...args], {
+    env: childEnv(serverEnv),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on('error', (err) => {
+      exitInfo = { code: -1, signal: null, error: err };
+      resolve(exitInfo);
+    });
+  });
+
+  const keep = (stream, line) => {
+    lines.push(`[${stream}] ${line}`);
+    if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
+    if (echo) process.stderr.write(`[comptoir ${stream}] ${line}\n`);
+  };
+  const output = () => lines.join('\n');
+
+  let onListening;
+  const listening = new Promise((resolve) => (onListening = resolve));
+  // Always drain both pipes: the access log is on stdout and a full pipe would block the server.
+  const splitter = (stream, onLine) => {
+    let buf = '';
+    child[stream].setEncoding('utf8');
+    child[stream].on('data', (chunk) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).replace(/\r$/, '');
+        buf = buf.slice(i + 1);
+        keep(stream, line);
+        onLine(line);
+      }
+    });
+  };
+  splitter('stdout', (line) => {
+    let obj = null;
+    if (line.startsWith('{')) {
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        obj = null;
+      }
+    }
+    if (obj && typeof obj === 'object') {
+      jsonLines.push(obj);
+      if (jsonLines.length > 5000) jsonLines.splice(0, 1000);
+      if (obj.msg === 'listening' && typeof obj.url === 'string') onListening(obj.url);
+    } else {
+      plainLines.push(line);
+    }
+  });
+  splitter('stderr', (line) => {
+    if (stderrLines.length < 1000) stderrLines.push(line);
+  });
+
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(null), START_TIMEOUT_MS);
+  });
+  const url = await Promise.race([listening, exited.then(() => null), timeout]);
+  clearTimeout(timer);
+  if (!url) {
+    const why = exitInfo
+      ? `exited early (${JSON.stringify(exitInfo)})`
+      : `printed no "listening" line within ${START_TIMEOUT_MS} ms`;
+    if (!exitInfo) child.kill('SIGKILL');
+    await exited;
+    if (ownDataDir) await rm(dir, { recursive: true, force: true });
+    throw new Error(`comptoir serve ${why}. Output:\n${output()}`);
+  }
+  const listeningAfterMs = performance.now() - spawnedAt;
+
+  const server = {
+    url,
+    apiUrl: `${url}/api/v2`,
+    dataDir: dir,
+    adminEmail: admin.email,
+    adminPassword: admin.password,
+    token: null,
+    pid: child.pid,
+    listeningAfterMs,
+    output,
+    jsonLines,
+    plainLines,
+    stderrLines,
+    get exitInfo() {
+      return exitInfo;
+    },
+    setEcho(on) {
+      echo = on;
+    },
+
+    /** A node-zendesk client as the admin (API token), options merged in. */
+    client(options = {}) {
+      return createClient({
+        username: server.adminEmail,
+        token: server.token,
+        endpointUri: server.apiUrl,
+        ...options,
+      });
+    },
+
+    /** A node-zendesk client with email + password. */
+    passwordClient(email, password, options = {}) {
+      return createClient({ username: email, password, endpointUri: server.apiUrl, ...options });
+    },
+
+    /**
+     * Raw HTTP with fetch. `target` is a path ("/api/v2/users.json") or an absolute URL.
+     * auth: 'token' (admin API token, default) | 'password' (admin) | 'none' |
+     *       {email, password} | {email, token} | {bearer} | {header: 'raw value'}.
+     * body: an object (sent as JSON) or a string/Buffer sent as is.
+     * Resolves {status, headers, text, json} (json is null when the body is not JSON).
+     */
+    async request(method, target, { auth = 'token', body, headers = {}, redirect = 'manual' } = {}) {
+      const h = { Accept: 'application/json', ...headers };
+      const authHeader = server.authHeader(auth);
+      if (authHeader) h.Authorization = authHeader;
+      let payload;
+      if (body !== undefined) {
+        if (typeof body === 'string' || body instanceof Uint8Array) {
+          payload = body;
+        } else {
+          payload = JSON.stringify(body);
+        }
+        if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) {
+          h['Content-Type'] = 'application/json';
+        }
+      }
+      const res = await fetch(target.startsWith('http') ? target : url + target, {
+        method,
+        headers: h,
+        body: payload,
+        redirect,
+      });
+      const text = await res.text();
+      let json = null;
+      try {
+        json = text.length ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    get: (p, o) => server.request('GET', p, o),
+    post: (p, body, o = {}) => server.request('POST', p, { ...o, body }),
+    put: (p, body, o = {}) => server.request('PUT', p, { ...o, body }),
+    patch: (p, body, o = {}) => server.request('PATCH', p, { ...o, body }),
+    del: (p, o) => server.request('DELETE', p, o),
+
+    authHeader(auth) {
+      if (auth === 'none' || auth === null) return null;
+      if (auth === 'token') return tokenAuth(server.adminEmail, server.token);
+      if (auth === 'password') return basicAuth(server.adminEmail, server.adminPassword);
+      if (typeof auth === 'object') {
+        if (auth.header !== undefined) return auth.header;
+        if (auth.bearer !== undefined) return `Bearer ${auth.bearer}`;
+        if (auth.token !== undefined) return tokenAuth(auth.email, auth.token);
+        if (auth.password !== undefined) return basicAuth(auth.email, auth.password);
+      }
+      throw new Error(`unknown auth ${JSON.stringify(auth)}`);
+    },
+
+    /**
+     * Raw bytes over a TCP socket, for what fetch cannot send (huge headers, bodies
+     * the server refuses half-way). `chunks` are Buffers/strings written in order, or
+     * {pause: ms} to wait that long (sending stops early once a response arrives, so a
+     * server that answers before reading everything does not reset the connection
+     * under our response). Resolves {status, headers (lowercase keys), text, json} as
+     * soon as one complete response is in, or whatever arrived when the peer closes.
+     */
+    raw(chunks, { timeoutMs = 15_000 } = {}) {
+      return rawHttp(new URL(url), chunks, timeoutMs);
+    },
+
+    /** POSTs {key: attrs} to path as admin, expects 201; resolves the created object. */
+    async createRecord(path, key, attrs) {
+      const r = await server.post(path, { [key]: attrs });
+      if (r.status !== 201 || !r.json?.[key]) {
+        throw new Error(`POST ${path} failed: ${r.status} ${r.text}`);
+      }
+      return r.json[key];
+    },
+
+    /** Creates a user through the API as admin; resolves the user object. */
+    async createUser(attrs = {}) {
+      const user = { name: uniqueName('User'), email: uniqueEmail(), ...attrs };
+      const r = await server.post('/api/v2/users.json', { user });
+      if (r.status !== 201) {
+        throw new Error(`create user failed: ${r.status} ${r.text}`);
+      }
+      return r.json.user;
+    },
+
+    /** Sets a user's password as admin (POST /users/{id}/password). */
+    async setPassword(userId, password = USER_PASSWORD) {
+      const r = await server.post(`/api/v2/users/${userId}/password.json`, { password });
+      if (r.status >= 300) throw new Error(`set password failed: ${r.status} ${r.text}`);
+      return password;
+    },
+
+    /** Creates a user and gives it a password; resolves {user, auth} for request(). */
+    async createUserWithPassword(attrs = {}) {
+      const user = await server.createUser(attrs);
+      const password = await server.setPassword(user.id);
+      return { user, auth: { email: user.email, password } };
+    },
+
+    /** SIGTERM, await exit; resolves {code, signal}. Removes the temp data dir. */
+    async stop({ keepData = false } = {}) {
+      if (!exitInfo) {
+        child.kill('SIGTERM');
+        let t;
+        const timedOut = await Promise.race([
+          exited.then(() => false),
+          new Promise((r) => (t = setTimeout(() => r(true), STOP_TIMEOUT_MS))),
+        ]);
+        clearTimeout(t);
+        if (timedOut) {
+          child.kill('SIGKILL');
+          await exited;
+          exitInfo = { ...exitInfo, timedOut: true };
+        }
+      }
+      if (ownDataDir && !keepData) await rm(dir, { recursive: true, force: true });
+      if (exitInfo.code !== 0 || exitInfo.timedOut) {
+        process.stderr.write(
+          `comptoir serve ended with ${JSON.stringify(exitInfo)}; last output:\n${output()}\n`,
+        );
+      }
+      return exitInfo;
+    },
+  };
+
+  if (createToken) {
+    const r = await runCli(['admin', 'create-token', '--email', admin.email, '--data', dir]);
+    const token = r.stdout.trim();
+    if (r.code !== 0 || !/^\S+$/.test(token)) {
+      await server.stop();
+      throw new Error(
+        `comptoir admin create-token failed (code ${r.code}): stdout=${JSON.stringify(r.stdout)} ` +
+          `stderr=${JSON.stringify(r.stderr)}`,
+      );
+    }
+    server.token = token;
+  }
+  return server;
+}
+
+function rawHttp(u, chunks, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port) });
+    let data = Buffer.alloc(0);
+    let done = false;
+    const finish = (err) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const parsed = parseResponse(data);
+      if (parsed) resolve(parsed);
+      else reject(err ?? new Error(`no HTTP response (got ${data.length} bytes)`));
+    };
+    const timer = setTimeout(() => finish(new Error('raw HTTP timeout')), timeoutMs);
+    socket.on('data', (d) => {
+      data = Buffer.concat([data, d]);
+      const parsed = parseResponse(data);
+      if (parsed && parsed.complete) finish();
+    });
+    socket.on('end', () => finish());
+    socket.on('close', () => finish());
+    // The server may answer and close before it has read everything we send: that is
+    // the behaviour under test (413/431), so write errors are not failures.
+    socket.on('error', (err) => {
+      if (data.length === 0 && !['EPIPE', 'ECONNRESET'].includes(err.code)) finish(err);
+    });
+    socket.on('connect', async () => {
+      for (const c of chunks) {
+        if (done || socket.destroyed || data.length > 0) return;
+        if (c && typeof c === 'object' && 'pause' in c) {
+          const until = Date.now() + c.pause;
+          while (Date.now() < until && data.length === 0 && !done) {
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          continue;
+        }
+        const ok = socket.write(c);
+        if (!ok) await new Promise((r) => socket.once('drain', r).once('close', r));
+      }
+    });
+  });
+}
+
+function parseResponse(buf) {
+  const headEnd = buf.indexOf('\r\n\r\n');
+  if (headEnd < 0) return null;
+  const head = buf.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(head[0]);
+  if (!m) return null;
+  const headers = {};
+  for (const line of head.slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const body = buf.subarray(headEnd + 4);
+  const len = headers['content-length'] !== undefined ? Number(headers['content-length']) : null;
+  const complete = len !== null ? body.length >= len : false;
+  const text = (len !== null ? body.subarray(0, len) : body).toString('utf8');
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: Number(m[1]), headers, text, json, complete };
+}
+
+/**
+ * Polls a job status with node-zendesk's watch() (every 200 ms) and returns the
+ * terminal job_status. watch() itself never gives up while the job stays queued, so
+ * this fails after `timeoutMs` and stops the client's polling timer.
+ */
+export async function watchJob(client, jobStatus, timeoutMs = 20_000) {
+  assertJobStatusShape(jobStatus);
+  // watch() starts its setInterval synchronously: capture the handle to clear it on timeout.
+  const realSetInterval = globalThis.setInterval;
+  const handles = [];
+  globalThis.setInterval = (...args) => {
+    const h = realSetInterval(...args);
+    handles.push(h);
+    return h;
+  };
+  let watching;
+  try {
+    watching = client.jobstatuses.watch(jobStatus.id, 200, 10);
+  } finally {
+    globalThis.setInterval = realSetInterval;
+  }
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`job ${jobStatus.id} not finished after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([watching, timeout]);
+  } finally {
+    clearTimeout(timer);
+    for (const h of handles) clearInterval(h);
+  }
+}
+
+export function assertJobStatusShape(js) {
+  if (!js || typeof js.id !== 'string' || !js.id) {
+    throw new Error(`not a job_status: ${JSON.stringify(js)}`);
+  }
+}
+
+/** ISO-8601 UTC, second precision, with Z (reference §1.8). */
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Runs fn and returns the error it throws (fails if it does not). */
+export async function rejection(fn) {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection, got success');
+}
