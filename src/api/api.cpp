@@ -146,9 +146,14 @@ Api::Api(services::Services& services, ApiOptions options)
   RegisterGroupRoutes(add);
   RegisterCustomRoleRoutes(add);
   RegisterCustomFieldRoutes(add);
+  RegisterUploadRoutes(add);
+  RegisterTicketFieldRoutes(add);
+  RegisterTicketRoutes(add);
+  RegisterRequestRoutes(add);
   RegisterUserJobs(services);
   RegisterOrganizationJobs(services);
   RegisterGroupJobs(services);
+  RegisterTicketJobs(services);
 }
 
 Api::~Api() = default;

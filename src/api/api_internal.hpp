@@ -63,10 +63,15 @@ void RegisterOrganizationRoutes(Routes& r);
 void RegisterGroupRoutes(Routes& r);
 void RegisterCustomRoleRoutes(Routes& r);
 void RegisterCustomFieldRoutes(Routes& r);
+void RegisterUploadRoutes(Routes& r);       // uploads.cpp: /uploads, /attachments
+void RegisterTicketFieldRoutes(Routes& r);  // ticket_fields.cpp: /ticket_fields, /ticket_forms
+void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, audits, tags
+void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
 // Bulk job handlers (JobService kinds) of each resource.
 void RegisterUserJobs(services::Services& svc);
 void RegisterOrganizationJobs(services::Services& svc);
 void RegisterGroupJobs(services::Services& svc);
+void RegisterTicketJobs(services::Services& svc);
 
 // --- responses ---
 http::Response JsonResponse(unsigned status, const json::value& body);
@@ -155,6 +160,16 @@ json::object UserJson(const ApiContext& c, const domain::User& u);
 json::object IdentityJson(const ApiContext& c, const domain::Identity& i);
 json::object OrganizationJson(const ApiContext& c, const domain::Organization& o);
 json::object GroupJson(const ApiContext& c, const domain::Group& g);
+json::object AttachmentJson(const ApiContext& c, const domain::Attachment& a);  // uploads.cpp
+// Tickets (tickets.cpp).
+json::object TicketJson(const ApiContext& c, const domain::Ticket& t);
+json::object CommentJson(const ApiContext& c, const domain::Comment& cm,
+                         const std::vector<domain::Attachment>& attachments);
+json::object AuditJson(const ApiContext& c, const domain::Audit& a,
+                       const std::vector<domain::Comment>& comments);
+// Parses a {"ticket": {...}} body into the service input (422 for wrong types).
+Result<services::TicketInput> ParseTicketInput(const json::object& o);
+Result<services::CommentInput> ParseCommentInput(const json::value& v);
 // Result object of a failed bulk item.
 json::object ItemError(int index, const Status& st);
 

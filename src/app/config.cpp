@@ -26,6 +26,12 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set)
   if (const char* v = Env("COMPTOIR_ADMIN_PASSWORD")) admin_password = v;
   if (const char* v = Env("COMPTOIR_RATE_LIMIT")) rate_limit = std::atoi(v);
   if (const char* v = Env("COMPTOIR_WORKERS")) workers = std::max(1, std::atoi(v));
+  if (const char* v = Env("COMPTOIR_MAX_UPLOAD_BYTES")) {
+    std::int64_t n = 0;
+    std::string_view sv(v);
+    auto [end, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), n);
+    if (ec == std::errc() && end == sv.data() + sv.size() && n > 0) max_upload_bytes = n;
+  }
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }

@@ -2,6 +2,7 @@
 // variables, then defaults (in that order of precedence).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "comptoir/common/status.hpp"
@@ -17,6 +18,7 @@ struct Config {
   int rate_limit = 700;
   int workers = 16;
   bool access_log = true;
+  std::int64_t max_upload_bytes = 50 * 1024 * 1024;  // largest file POST /uploads takes
 
   // Fills unset fields from the environment.
   void ApplyEnvironment(bool listen_set, bool data_set, bool database_set);

@@ -1,5 +1,6 @@
 // comptoir: serve | migrate | admin create-user | admin create-token
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "comptoir/common/log.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/services/services.hpp"
+#include "comptoir/storage_fs/file_blob_store.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 #include "config.hpp"
 
@@ -63,7 +65,9 @@ int Serve(const Config& cfg) {
   SystemClock clock;
   if (Status st = Bootstrap(**store, clock, cfg); !st.ok()) return Fail(st);
 
-  services::Services services(**store, clock);
+  storage_fs::FileBlobStore blobs((std::filesystem::path(cfg.data_dir) / "blobs").string());
+  services::Services services(**store, clock, blobs);
+  services.uploads.SetMaxBytes(cfg.max_upload_bytes);
   api::ApiOptions api_options;
   api_options.rate_limit_per_minute = cfg.rate_limit;
   api::Api api(services, api_options);
@@ -74,6 +78,9 @@ int Serve(const Config& cfg) {
   options.port = listen->second;
   options.worker_threads = static_cast<std::size_t>(cfg.workers);
   options.access_log = cfg.access_log;
+  // Uploads are raw bodies; JSON bodies keep their own 10 MiB limit (api::ParseBody).
+  options.body_limit =
+      std::max<std::size_t>(options.body_limit, static_cast<std::size_t>(cfg.max_upload_bytes));
   http::Server server(
       options, [&api](http::Request& req) { return api.Handle(req); },
       [](unsigned status, std::string_view message) {
@@ -153,7 +160,8 @@ int main(int argc, char** argv) {
   }
   SystemClock clock;
   if (Status st = app::Bootstrap(**store, clock, cfg); !st.ok()) return app::Fail(st);
-  services::Services services(**store, clock);
+  storage_fs::FileBlobStore blobs((std::filesystem::path(cfg.data_dir) / "blobs").string());
+  services::Services services(**store, clock, blobs);
   services::Context system;
   system.actor = domain::Actor::System(AccountId(1));
   system.ip_address = "cli";

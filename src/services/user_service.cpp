@@ -412,6 +412,17 @@ Result<domain::User> UserService::Create(const Context& ctx, const UserInput& in
   return u;
 }
 
+Result<domain::User> UserService::CreateInTransaction(Transaction& tx, const Context& ctx,
+                                                     const UserInput& in) {
+  if (in.password) return Internal("CreateInTransaction does not set passwords");
+  domain::User u;
+  COMPTOIR_RETURN_IF_ERROR(Apply(tx, ctx, u, in, /*creating=*/true));
+  COMPTOIR_RETURN_IF_ERROR(RecordAudit(tx, ctx, u.created_at, "user", u.id.value, u.name,
+                                       "create", std::string("Created ") +
+                                                     domain::RoleName(u.role)));
+  return u;
+}
+
 Result<std::pair<domain::User, bool>> UserService::CreateOrUpdate(const Context& ctx,
                                                                   const UserInput& in) {
   if (!ctx.actor.is_staff()) return PermissionDenied();

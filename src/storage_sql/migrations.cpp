@@ -215,6 +215,149 @@ CREATE TABLE audit_logs (
 CREATE INDEX audit_logs_source ON audit_logs(account_id, source_type, source_id);
 )SQL";
 
+// Migration 2: tickets, their comments, audits and attachments, custom ticket fields
+// and forms. Tags and collaborators are kept as JSON on the ticket for rendering and in
+// side tables for lookups (per-tag counts, "tickets I am copied on").
+constexpr const char* kTickets = R"SQL(
+CREATE TABLE tickets (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  external_id TEXT,
+  subject TEXT NOT NULL DEFAULT '',
+  raw_subject TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  recipient TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  requester_id BIGINT NOT NULL,
+  submitter_id BIGINT NOT NULL,
+  assignee_id BIGINT,
+  organization_id BIGINT,
+  group_id BIGINT,
+  brand_id BIGINT,
+  ticket_form_id BIGINT,
+  problem_id BIGINT,
+  collaborator_ids TEXT NOT NULL DEFAULT '[]',
+  follower_ids TEXT NOT NULL DEFAULT '[]',
+  email_cc_ids TEXT NOT NULL DEFAULT '[]',
+  tags TEXT NOT NULL DEFAULT '[]',
+  custom_fields TEXT NOT NULL DEFAULT '[]',
+  via_channel TEXT NOT NULL,
+  via_source TEXT NOT NULL DEFAULT '',
+  is_public INTEGER NOT NULL,
+  due_at BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  solved_at BIGINT NOT NULL DEFAULT 0,
+  deleted_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX tickets_live ON tickets(account_id, deleted_at, id);
+CREATE INDEX tickets_requester ON tickets(account_id, requester_id, id);
+CREATE INDEX tickets_assignee ON tickets(account_id, assignee_id, id);
+CREATE INDEX tickets_organization ON tickets(account_id, organization_id, id);
+CREATE INDEX tickets_group ON tickets(account_id, group_id, id);
+CREATE INDEX tickets_status ON tickets(account_id, status, id);
+CREATE INDEX tickets_updated ON tickets(account_id, updated_at);
+CREATE INDEX tickets_problem ON tickets(account_id, problem_id);
+CREATE UNIQUE INDEX tickets_external_id ON tickets(account_id, external_id);
+CREATE TABLE ticket_collaborators (
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+  user_id BIGINT NOT NULL,
+  kind INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, kind, user_id)
+);
+CREATE INDEX ticket_collaborators_user ON ticket_collaborators(account_id, user_id, kind);
+CREATE TABLE ticket_tags (
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, tag)
+);
+CREATE INDEX ticket_tags_tag ON ticket_tags(account_id, tag);
+CREATE TABLE ticket_audits (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+  author_id BIGINT NOT NULL,
+  via_channel TEXT NOT NULL,
+  via_source TEXT NOT NULL DEFAULT '',
+  metadata TEXT NOT NULL DEFAULT '{}',
+  events TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ticket_audits_ticket ON ticket_audits(account_id, ticket_id, id);
+CREATE TABLE ticket_comments (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+  audit_id BIGINT NOT NULL,
+  author_id BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  plain_body TEXT NOT NULL,
+  is_public INTEGER NOT NULL,
+  via_channel TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ticket_comments_ticket ON ticket_comments(account_id, ticket_id, id);
+CREATE INDEX ticket_comments_author ON ticket_comments(account_id, author_id);
+CREATE TABLE attachments (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  upload_token TEXT NOT NULL,
+  comment_id BIGINT,
+  ticket_id BIGINT,
+  uploader_id BIGINT NOT NULL,
+  file_name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  is_inline INTEGER NOT NULL,
+  redacted INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX attachments_token ON attachments(account_id, upload_token);
+CREATE INDEX attachments_comment ON attachments(account_id, comment_id);
+CREATE TABLE ticket_fields (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  title_in_portal TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  required INTEGER NOT NULL,
+  required_in_portal INTEGER NOT NULL,
+  visible_in_portal INTEGER NOT NULL,
+  editable_in_portal INTEGER NOT NULL,
+  removable INTEGER NOT NULL,
+  agent_can_edit INTEGER NOT NULL,
+  regexp_for_validation TEXT NOT NULL DEFAULT '',
+  tag TEXT NOT NULL DEFAULT '',
+  options TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE ticket_forms (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  is_default INTEGER NOT NULL,
+  end_user_visible INTEGER NOT NULL,
+  in_all_brands INTEGER NOT NULL,
+  ticket_field_ids TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -231,6 +374,7 @@ std::string Render(const char* text, Dialect d) {
 std::vector<Migration> Migrations(Dialect dialect) {
   return {
       {1, "people", Render(kPeople, dialect)},
+      {2, "tickets", Render(kTickets, dialect)},
   };
 }
 

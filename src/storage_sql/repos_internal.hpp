@@ -196,4 +196,98 @@ class SqlAuditLogs final : public AuditLogRepository {
   Connection& c_;
 };
 
+class SqlTickets final : public TicketRepository {
+ public:
+  explicit SqlTickets(Connection& c) : c_(c) {}
+  Result<domain::Ticket> Get(AccountId account, TicketId id) override;
+  Result<std::vector<domain::Ticket>> GetMany(AccountId account,
+                                              const std::vector<TicketId>& ids) override;
+  Result<Page<domain::Ticket>> List(AccountId account, const TicketFilter& filter,
+                                    const PageRequest& page) override;
+  Result<std::int64_t> Count(AccountId account, const TicketFilter& filter) override;
+  Result<TicketId> Insert(const domain::Ticket& t) override;
+  Status Update(const domain::Ticket& t) override;
+  Status Delete(AccountId account, TicketId id) override;
+  Result<std::vector<std::pair<std::string, std::int64_t>>> TagCounts(AccountId account,
+                                                                      int limit) override;
+  Status ReassignUser(AccountId account, UserId from, UserId to) override;
+
+ private:
+  Status WriteSideTables(const domain::Ticket& t);
+  Connection& c_;
+};
+
+class SqlComments final : public CommentRepository {
+ public:
+  explicit SqlComments(Connection& c) : c_(c) {}
+  Result<domain::Comment> Get(AccountId account, CommentId id) override;
+  Result<Page<domain::Comment>> ListForTicket(AccountId account, TicketId ticket,
+                                              bool public_only, const PageRequest& page) override;
+  Result<std::vector<domain::Comment>> ListForAudits(AccountId account,
+                                                     const std::vector<AuditId>& audits) override;
+  Result<CommentId> Insert(const domain::Comment& c) override;
+  Status Update(const domain::Comment& c) override;
+  Status ReassignAuthor(AccountId account, UserId from, UserId to) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlAudits final : public AuditRepository {
+ public:
+  explicit SqlAudits(Connection& c) : c_(c) {}
+  Result<domain::Audit> Get(AccountId account, AuditId id) override;
+  Result<Page<domain::Audit>> List(AccountId account, TicketId ticket,
+                                   const PageRequest& page) override;
+  Result<AuditId> Insert(const domain::Audit& a) override;
+  Status Update(const domain::Audit& a) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlAttachments final : public AttachmentRepository {
+ public:
+  explicit SqlAttachments(Connection& c) : c_(c) {}
+  Result<domain::Attachment> Get(AccountId account, AttachmentId id) override;
+  Result<std::vector<domain::Attachment>> ListByToken(AccountId account,
+                                                      std::string_view token) override;
+  Result<std::vector<domain::Attachment>> ListForComments(
+      AccountId account, const std::vector<CommentId>& comments) override;
+  Result<AttachmentId> Insert(const domain::Attachment& a) override;
+  Status Update(const domain::Attachment& a) override;
+  Status Delete(AccountId account, AttachmentId id) override;
+  Result<std::int64_t> CountByHash(std::string_view content_hash) override;
+
+ private:
+  Connection& c_;
+};
+
+// Implemented in ticket_fields_sql.cpp.
+class SqlTicketFields final : public TicketFieldRepository {
+ public:
+  explicit SqlTicketFields(Connection& c) : c_(c) {}
+  Result<domain::TicketField> Get(AccountId account, TicketFieldId id) override;
+  Result<std::vector<domain::TicketField>> List(AccountId account) override;
+  Result<TicketFieldId> Insert(const domain::TicketField& f) override;
+  Status Update(const domain::TicketField& f) override;
+  Status Delete(AccountId account, TicketFieldId id) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlTicketForms final : public TicketFormRepository {
+ public:
+  explicit SqlTicketForms(Connection& c) : c_(c) {}
+  Result<domain::TicketForm> Get(AccountId account, TicketFormId id) override;
+  Result<std::vector<domain::TicketForm>> List(AccountId account) override;
+  Result<TicketFormId> Insert(const domain::TicketForm& f) override;
+  Status Update(const domain::TicketForm& f) override;
+  Status Delete(AccountId account, TicketFormId id) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace comptoir::sql

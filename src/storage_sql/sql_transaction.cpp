@@ -17,7 +17,8 @@ struct SqlTransaction::Repos {
         custom_fields(c),
         tokens(c),
         jobs(c),
-        audit_logs(c) {}
+        audit_logs(c), tickets(c), comments(c), audits(c), attachments(c), ticket_fields(c),
+        ticket_forms(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -30,6 +31,12 @@ struct SqlTransaction::Repos {
   SqlTokens tokens;
   SqlJobs jobs;
   SqlAuditLogs audit_logs;
+  SqlTickets tickets;
+  SqlComments comments;
+  SqlAudits audits;
+  SqlAttachments attachments;
+  SqlTicketFields ticket_fields;
+  SqlTicketForms ticket_forms;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -52,5 +59,11 @@ storage::CustomFieldRepository& SqlTransaction::custom_fields() { return repos_-
 storage::TokenRepository& SqlTransaction::tokens() { return repos_->tokens; }
 storage::JobRepository& SqlTransaction::jobs() { return repos_->jobs; }
 storage::AuditLogRepository& SqlTransaction::audit_logs() { return repos_->audit_logs; }
+storage::TicketRepository& SqlTransaction::tickets() { return repos_->tickets; }
+storage::CommentRepository& SqlTransaction::comments() { return repos_->comments; }
+storage::AuditRepository& SqlTransaction::audits() { return repos_->audits; }
+storage::AttachmentRepository& SqlTransaction::attachments() { return repos_->attachments; }
+storage::TicketFieldRepository& SqlTransaction::ticket_fields() { return repos_->ticket_fields; }
+storage::TicketFormRepository& SqlTransaction::ticket_forms() { return repos_->ticket_forms; }
 
 }  // namespace comptoir::sql

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "comptoir/services/services.hpp"
+#include "comptoir/storage_fs/file_blob_store.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 namespace comptoir::services::testing {
@@ -34,7 +35,8 @@ class PeopleFixture : public ::testing::Test {
                       return Status::Ok();
                     })
                     .ok());
-    svc_ = std::make_unique<Services>(*store_, clock_);
+    blobs_ = std::make_unique<storage_fs::FileBlobStore>((dir_ / "blobs").string());
+    svc_ = std::make_unique<Services>(*store_, clock_, *blobs_);
     admin_id_ = NewUser("Admin", domain::Role::kAdmin);
     admin_ = ContextFor(admin_id_, domain::Role::kAdmin);
   }
@@ -100,6 +102,7 @@ class PeopleFixture : public ::testing::Test {
   std::unique_ptr<storage::Store> store_;
   FakeClock clock_;
   AccountId account_;
+  std::unique_ptr<storage_fs::FileBlobStore> blobs_;
   std::unique_ptr<Services> svc_;
   UserId admin_id_;
   Context admin_;

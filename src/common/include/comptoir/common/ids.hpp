@@ -27,6 +27,12 @@ using CustomRoleId = Id<struct CustomRoleTag>;
 using FieldId = Id<struct FieldTag>;
 using TokenId = Id<struct TokenTag>;
 using OAuthClientId = Id<struct OAuthClientTag>;
+using TicketId = Id<struct TicketTag>;
+using CommentId = Id<struct CommentTag>;
+using AuditId = Id<struct AuditTag>;
+using AttachmentId = Id<struct AttachmentTag>;
+using TicketFieldId = Id<struct TicketFieldTag>;
+using TicketFormId = Id<struct TicketFormTag>;
 
 }  // namespace comptoir
 

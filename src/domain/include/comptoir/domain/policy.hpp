@@ -7,6 +7,7 @@
 
 #include "comptoir/common/ids.hpp"
 #include "comptoir/domain/people.hpp"
+#include "comptoir/domain/tickets.hpp"
 
 namespace comptoir::domain {
 
@@ -49,6 +50,21 @@ inline bool CanViewDirectory(const Actor& a) { return a.is_staff(); }
 inline bool CanEditOrganizations(const Actor& a) {
   return a.is_admin() || (a.is_staff() && a.can_edit_end_users);
 }
+// What the caller belongs to, as far as ticket access goes: the groups of an agent,
+// the organisations whose tickets an end user may see (shared_tickets memberships).
+struct TicketScope {
+  std::vector<GroupId> groups;
+  std::vector<OrganizationId> shared_organizations;
+};
+
+// Admins see every ticket; agents by their role's ticket access (all, their groups'
+// tickets, or tickets assigned to them — plus tickets they requested or follow); end
+// users their own requests, those they are copied on, and their organisation's when it
+// shares tickets.
+bool CanViewTicket(const Actor& a, const Ticket& t, const TicketScope& scope);
+// May change the ticket's properties (staff who can see it).
+bool CanEditTicket(const Actor& a, const Ticket& t, const TicketScope& scope);
+
 // OAuth scope check: "read" for reads, "write" for changes; a resource scope such as
 // "users:read" also grants it.
 bool HasScope(const Actor& a, bool write, std::string_view resource);

@@ -8,12 +8,16 @@
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/ticket_service.hpp"
+#include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
 
 namespace comptoir::services {
 
 struct Services {
-  Services(storage::Store& store, const Clock& clock, AuthOptions auth_options = {})
+  Services(storage::Store& store, const Clock& clock, storage::BlobStore& blobs,
+           AuthOptions auth_options = {})
       : env{store, clock},
         auth(env, auth_options),
         users(env, auth),
@@ -21,7 +25,10 @@ struct Services {
         organizations(env, auth),
         groups(env, auth),
         custom_roles(env, auth),
-        custom_fields(env, auth) {}
+        custom_fields(env, auth),
+        uploads(env, auth, blobs),
+        ticket_fields(env, auth, blobs),
+        tickets(env, users, uploads, ticket_fields) {}
 
   ServiceEnv env;
   AuthService auth;
@@ -31,6 +38,9 @@ struct Services {
   GroupService groups;                // groups and group memberships
   CustomRoleService custom_roles;
   CustomFieldService custom_fields;  // user_fields and organization_fields
+  UploadService uploads;             // uploads and attachments (blob store)
+  TicketFieldService ticket_fields;  // ticket fields and ticket forms
+  TicketService tickets;             // tickets, comments, audits, requests
 };
 
 }  // namespace comptoir::services

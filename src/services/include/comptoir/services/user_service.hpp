@@ -49,6 +49,10 @@ class UserService {
   UserService(ServiceEnv env, AuthService& auth) : env_(env), auth_(auth) {}
 
   Result<domain::User> Create(const Context& ctx, const UserInput& in);
+  // The same inside the caller's transaction (no password): used when a ticket names an
+  // unknown requester or CC by email.
+  Result<domain::User> CreateInTransaction(storage::Transaction& tx, const Context& ctx,
+                                           const UserInput& in);
   // Matches by email (any identity) or external_id; second = true when created.
   Result<std::pair<domain::User, bool>> CreateOrUpdate(const Context& ctx, const UserInput& in);
   Result<domain::User> Update(const Context& ctx, UserId id, const UserInput& in);

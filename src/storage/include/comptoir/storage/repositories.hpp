@@ -14,6 +14,7 @@
 
 #include "comptoir/common/status.hpp"
 #include "comptoir/domain/people.hpp"
+#include "comptoir/domain/tickets.hpp"
 #include "comptoir/storage/page.hpp"
 
 namespace comptoir::storage {
@@ -209,6 +210,111 @@ class AuditLogRepository {
   virtual Result<Page<domain::AuditLogEntry>> List(AccountId account, std::string_view source_type,
                                                    std::int64_t source_id,
                                                    const PageRequest& page) = 0;
+};
+
+// Which tickets a list may return. `restricted` narrows it to what an agent with limited
+// ticket access or an end user may see (see domain::CanViewTicket).
+struct TicketFilter {
+  UserId requester_id;
+  UserId assignee_id;
+  OrganizationId organization_id;
+  GroupId group_id;
+  UserId cc_user_id;  // collaborator or email CC
+  std::string external_id;
+  TicketId problem_id;  // incidents of a problem
+  std::vector<domain::TicketStatus> statuses;
+  bool deleted = false;  // soft-deleted tickets instead of live ones
+  Timestamp updated_since = 0;
+
+  bool restricted = false;
+  bool restricted_is_staff = true;  // agent rules when true, end-user rules when false
+  UserId restricted_user;
+  std::vector<GroupId> restricted_groups;                   // agents: their groups
+  std::vector<OrganizationId> restricted_shared_organizations;  // end users
+  // Offset mode only: "id", "created_at", "updated_at", "status", "priority", "subject".
+  std::string sort_by = "id";
+};
+
+class TicketRepository {
+ public:
+  virtual ~TicketRepository() = default;
+  // Includes soft-deleted tickets (callers decide).
+  virtual Result<domain::Ticket> Get(AccountId account, TicketId id) = 0;
+  virtual Result<std::vector<domain::Ticket>> GetMany(AccountId account,
+                                                      const std::vector<TicketId>& ids) = 0;
+  virtual Result<Page<domain::Ticket>> List(AccountId account, const TicketFilter& filter,
+                                            const PageRequest& page) = 0;
+  virtual Result<std::int64_t> Count(AccountId account, const TicketFilter& filter) = 0;
+  virtual Result<TicketId> Insert(const domain::Ticket& t) = 0;
+  virtual Status Update(const domain::Ticket& t) = 0;
+  // Permanently deletes the ticket with its comments, audits and attachments rows.
+  virtual Status Delete(AccountId account, TicketId id) = 0;
+  // Live tickets per tag, most used first.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> TagCounts(AccountId account,
+                                                                              int limit) = 0;
+  // Moves requester / submitter / collaborator references from one user to another.
+  virtual Status ReassignUser(AccountId account, UserId from, UserId to) = 0;
+};
+
+class CommentRepository {
+ public:
+  virtual ~CommentRepository() = default;
+  virtual Result<domain::Comment> Get(AccountId account, CommentId id) = 0;
+  virtual Result<Page<domain::Comment>> ListForTicket(AccountId account, TicketId ticket,
+                                                      bool public_only,
+                                                      const PageRequest& page) = 0;
+  virtual Result<std::vector<domain::Comment>> ListForAudits(
+      AccountId account, const std::vector<AuditId>& audits) = 0;
+  virtual Result<CommentId> Insert(const domain::Comment& c) = 0;
+  virtual Status Update(const domain::Comment& c) = 0;
+  virtual Status ReassignAuthor(AccountId account, UserId from, UserId to) = 0;
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  virtual Result<domain::Audit> Get(AccountId account, AuditId id) = 0;
+  // ticket 0 = every ticket of the account.
+  virtual Result<Page<domain::Audit>> List(AccountId account, TicketId ticket,
+                                           const PageRequest& page) = 0;
+  virtual Result<AuditId> Insert(const domain::Audit& a) = 0;
+  virtual Status Update(const domain::Audit& a) = 0;
+};
+
+class AttachmentRepository {
+ public:
+  virtual ~AttachmentRepository() = default;
+  virtual Result<domain::Attachment> Get(AccountId account, AttachmentId id) = 0;
+  virtual Result<std::vector<domain::Attachment>> ListByToken(AccountId account,
+                                                              std::string_view token) = 0;
+  virtual Result<std::vector<domain::Attachment>> ListForComments(
+      AccountId account, const std::vector<CommentId>& comments) = 0;
+  virtual Result<AttachmentId> Insert(const domain::Attachment& a) = 0;
+  virtual Status Update(const domain::Attachment& a) = 0;
+  virtual Status Delete(AccountId account, AttachmentId id) = 0;
+  // How many attachment rows still point at a blob (to know when it may be removed).
+  virtual Result<std::int64_t> CountByHash(std::string_view content_hash) = 0;
+};
+
+class TicketFieldRepository {
+ public:
+  virtual ~TicketFieldRepository() = default;
+  virtual Result<domain::TicketField> Get(AccountId account, TicketFieldId id) = 0;
+  // Ordered by position, then id.
+  virtual Result<std::vector<domain::TicketField>> List(AccountId account) = 0;
+  virtual Result<TicketFieldId> Insert(const domain::TicketField& f) = 0;
+  virtual Status Update(const domain::TicketField& f) = 0;
+  virtual Status Delete(AccountId account, TicketFieldId id) = 0;
+};
+
+class TicketFormRepository {
+ public:
+  virtual ~TicketFormRepository() = default;
+  virtual Result<domain::TicketForm> Get(AccountId account, TicketFormId id) = 0;
+  virtual Result<std::vector<domain::TicketForm>> List(AccountId account) = 0;
+  virtual Result<TicketFormId> Insert(const domain::TicketForm& f) = 0;
+  virtual Status Update(const domain::TicketForm& f) = 0;
+  virtual Status Delete(AccountId account, TicketFormId id) = 0;
 };
 
 }  // namespace comptoir::storage

@@ -29,6 +29,12 @@ class Transaction {
   virtual TokenRepository& tokens() = 0;
   virtual JobRepository& jobs() = 0;
   virtual AuditLogRepository& audit_logs() = 0;
+  virtual TicketRepository& tickets() = 0;
+  virtual CommentRepository& comments() = 0;
+  virtual AuditRepository& audits() = 0;
+  virtual AttachmentRepository& attachments() = 0;
+  virtual TicketFieldRepository& ticket_fields() = 0;
+  virtual TicketFormRepository& ticket_forms() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
 };

@@ -29,6 +29,12 @@ class SqlTransaction final : public storage::Transaction {
   storage::TokenRepository& tokens() override;
   storage::JobRepository& jobs() override;
   storage::AuditLogRepository& audit_logs() override;
+  storage::TicketRepository& tickets() override;
+  storage::CommentRepository& comments() override;
+  storage::AuditRepository& audits() override;
+  storage::AttachmentRepository& attachments() override;
+  storage::TicketFieldRepository& ticket_fields() override;
+  storage::TicketFormRepository& ticket_forms() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
 
   // Moves the collected callbacks out (the adapter runs them after COMMIT).
