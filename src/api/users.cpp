@@ -361,12 +361,20 @@ void RegisterUserRoutes(Routes& r) {
       }
       return Status::Ok();
     });
-    // Ticket counts join this object when tickets exist.
-    return Envelope("user_related", json::object{{"assigned_tickets", 0},
-                                                 {"requested_tickets", 0},
-                                                 {"ccd_tickets", 0},
-                                                 {"organization_subscriptions", 0},
-                                                 {"organizations", orgs}});
+    auto count = [&](auto set) -> std::int64_t {
+      storage::TicketFilter f;
+      set(f);
+      auto n = c.svc.tickets.Count(c.ctx, f);
+      return n.ok() ? *n : 0;
+    };
+    return Envelope(
+        "user_related",
+        json::object{
+            {"assigned_tickets", count([&](storage::TicketFilter& f) { f.assignee_id = u->id; })},
+            {"requested_tickets", count([&](storage::TicketFilter& f) { f.requester_id = u->id; })},
+            {"ccd_tickets", count([&](storage::TicketFilter& f) { f.cc_user_id = u->id; })},
+            {"organization_subscriptions", 0},
+            {"organizations", orgs}});
   });
 
   r.Post("/api/v2/users", Access::kStaff, [](ApiContext& c) {

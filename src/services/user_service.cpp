@@ -413,13 +413,12 @@ Result<domain::User> UserService::Create(const Context& ctx, const UserInput& in
 }
 
 Result<domain::User> UserService::CreateInTransaction(Transaction& tx, const Context& ctx,
-                                                     const UserInput& in) {
+                                                      const UserInput& in) {
   if (in.password) return Internal("CreateInTransaction does not set passwords");
   domain::User u;
   COMPTOIR_RETURN_IF_ERROR(Apply(tx, ctx, u, in, /*creating=*/true));
-  COMPTOIR_RETURN_IF_ERROR(RecordAudit(tx, ctx, u.created_at, "user", u.id.value, u.name,
-                                       "create", std::string("Created ") +
-                                                     domain::RoleName(u.role)));
+  COMPTOIR_RETURN_IF_ERROR(RecordAudit(tx, ctx, u.created_at, "user", u.id.value, u.name, "create",
+                                       std::string("Created ") + domain::RoleName(u.role)));
   return u;
 }
 
@@ -772,6 +771,36 @@ Result<domain::User> UserService::Merge(const Context& ctx, UserId source_id, Us
         ++report.user_fields;
       }
     }
+    // Tickets: requester and submitter, CC/collaborator/follower lists, comment authorship.
+    COMPTOIR_RETURN_IF_ERROR(tx.tickets().ReassignUser(account, source_id, target_id));
+    COMPTOIR_RETURN_IF_ERROR(tx.comments().ReassignAuthor(account, source_id, target_id));
+    {
+      storage::TicketFilter tf;
+      tf.cc_user_id = source_id;
+      storage::PageRequest tp;
+      tp.limit = 500;
+      tp.cursor = true;
+      for (;;) {
+        auto page = tx.tickets().List(account, tf, tp);
+        if (!page.ok()) return page.status();
+        for (auto& t : page->items) {
+          for (auto* list : {&t.collaborator_ids, &t.email_cc_ids, &t.follower_ids}) {
+            bool had = std::erase(*list, source_id.value) > 0;
+            if (had && std::find(list->begin(), list->end(), target_id.value) == list->end()) {
+              list->push_back(target_id.value);
+            }
+          }
+          COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(t));
+          ++report.tickets;
+        }
+        if (!page->has_more || page->items.empty()) break;
+        tp.after_id = page->items.back().id.value;
+      }
+      storage::TicketFilter rf;
+      rf.requester_id = target_id;
+      auto requested = tx.tickets().Count(account, rf);
+      if (requested.ok()) report.tickets += static_cast<int>(*requested);
+    }
     if (target.external_id.empty()) target.external_id.swap(source->external_id);
     if (target.phone.empty()) target.phone = source->phone;
     if (!source->notes.empty()) {
@@ -795,7 +824,8 @@ Result<domain::User> UserService::Merge(const Context& ctx, UserId source_id, Us
                        std::to_string(report.identities) + " identities, " +
                        std::to_string(report.organization_memberships) +
                        " organization memberships, " + std::to_string(report.tags) + " tags, " +
-                       std::to_string(report.user_fields) + " user fields";
+                       std::to_string(report.user_fields) + " user fields; the target now has " +
+                       std::to_string(report.tickets) + " tickets";
     COMPTOIR_RETURN_IF_ERROR(
         RecordAudit(tx, ctx, now, "user", source_id.value, source->name, "merge", what));
     return RecordAudit(tx, ctx, now, "user", target_id.value, target.name, "merge", what);

@@ -42,6 +42,7 @@ struct MergeReport {
   int organization_memberships = 0;
   int tags = 0;
   int user_fields = 0;
+  int tickets = 0;
 };
 
 class UserService {
