@@ -38,6 +38,7 @@ http::Response ErrorResponse(const Status& st, std::string_view request_id) {
     case ErrorCode::kOk:
       return JsonResponse(200, json::object{});
     case ErrorCode::kInvalidArgument:
+      if (st.reason() == "PayloadTooLarge") return simple(413, "RequestTooLarge", st.message());
       return JsonResponse(400, json::object{{"error", json::object{{"title", "Invalid attribute"},
                                                                    {"message", st.message()}}}});
     case ErrorCode::kValidation:
@@ -110,6 +111,12 @@ json::object JobStatusJson(const ApiContext& c, const domain::JobStatus& j) {
 
 Result<json::object> ParseBody(const ApiContext& c) {
   if (c.req.body.empty()) return InvalidArgument("The request body is empty; JSON was expected");
+  // The transport admits bodies up to the upload limit; JSON stays at 10 MiB.
+  constexpr std::size_t kMaxJsonBody = 10 * 1024 * 1024;
+  if (c.req.body.size() > kMaxJsonBody) {
+    return Status(ErrorCode::kInvalidArgument, "The JSON body is larger than 10 MiB",
+                  "PayloadTooLarge");
+  }
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;

@@ -9,6 +9,7 @@
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
 #include "comptoir/http/server.hpp"
+#include "comptoir/services/seeder.hpp"
 #include "comptoir/services/services.hpp"
 #include "comptoir/storage_fs/file_blob_store.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
@@ -78,9 +79,12 @@ int Serve(const Config& cfg) {
   options.port = listen->second;
   options.worker_threads = static_cast<std::size_t>(cfg.workers);
   options.access_log = cfg.access_log;
-  // Uploads are raw bodies; JSON bodies keep their own 10 MiB limit (api::ParseBody).
-  options.body_limit =
-      std::max<std::size_t>(options.body_limit, static_cast<std::size_t>(cfg.max_upload_bytes));
+  // JSON bodies stop at 10 MiB; uploads (raw bytes) may be as large as the upload limit.
+  const auto upload_limit = static_cast<std::size_t>(cfg.max_upload_bytes);
+  options.body_limit_for = [upload_limit](std::string_view path) -> std::size_t {
+    constexpr std::size_t kJsonLimit = 10 * 1024 * 1024;
+    return path == "/api/v2/uploads" ? std::max(upload_limit, kJsonLimit) : kJsonLimit;
+  };
   http::Server server(
       options, [&api](http::Request& req) { return api.Handle(req); },
       [](unsigned status, std::string_view message) {
@@ -133,6 +137,16 @@ int main(int argc, char** argv) {
   create_user->add_option("--role", role, "end-user, agent or admin");
   create_user->add_option("--password", password, "Password (else none: sign-in by token)");
   add_storage(create_user);
+  services::SeedOptions seed;
+  auto* seed_cmd = admin->add_subcommand("seed",
+                                         "Fill the account with generated data "
+                                         "(benchmarks, demos)");
+  seed_cmd->add_option("--tickets", seed.tickets, "Tickets to create");
+  seed_cmd->add_option("--users", seed.users, "End users to create");
+  seed_cmd->add_option("--comments", seed.comments_per_ticket, "Comments per ticket");
+  seed_cmd->add_option("--long-ticket-comments", seed.long_ticket_comments,
+                       "Comments on the first (long) ticket");
+  add_storage(seed_cmd);
   auto* create_token = admin->add_subcommand("create-token", "Create an API token for a user");
   create_token->add_option("--email", email, "The user's email address")->required();
   create_token->add_option("--description", description, "What the token is for");
@@ -145,6 +159,7 @@ int main(int argc, char** argv) {
   CLI::App* used = serve->parsed()         ? serve
                    : migrate->parsed()     ? migrate
                    : create_user->parsed() ? create_user
+                   : seed_cmd->parsed()    ? seed_cmd
                                            : create_token;
   cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
                        was_set(used, "--database"));
@@ -176,6 +191,22 @@ int main(int argc, char** argv) {
     if (!u.ok()) return app::Fail(u.status());
     std::cout << "created user " << u->id.value << " <" << u->email << "> as "
               << domain::RoleName(u->role) << "\n";
+    return 0;
+  }
+  if (seed_cmd->parsed()) {
+    services::Seeder seeder(services.env);
+    const auto started = std::chrono::steady_clock::now();
+    auto report = seeder.Run(AccountId(1), seed, [&](std::int64_t n) {
+      std::cerr << "\rseeded " << n << " / " << seed.tickets << " tickets" << std::flush;
+    });
+    std::cerr << "\n";
+    if (!report.ok()) return app::Fail(report.status());
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "{\"users\":" << report->users << ",\"tickets\":" << report->tickets
+              << ",\"comments\":" << report->comments
+              << ",\"long_ticket_id\":" << report->long_ticket_id << ",\"seconds\":" << secs
+              << "}\n";
     return 0;
   }
   // create-token

@@ -53,11 +53,13 @@ bool CanViewTicket(const Actor& a, const Ticket& t, const TicketScope& scope) {
   }
   if (own || t.assignee_id == a.user_id || Contains(t.follower_ids, a.user_id)) return true;
   switch (a.ticket_access) {
-    case TicketAccess::kAll: return true;
+    case TicketAccess::kAll:
+      return true;
     case TicketAccess::kWithinGroups:
       return t.group_id &&
              std::find(scope.groups.begin(), scope.groups.end(), t.group_id) != scope.groups.end();
-    case TicketAccess::kAssignedOnly: return false;
+    case TicketAccess::kAssignedOnly:
+      return false;
   }
   return false;
 }

@@ -61,6 +61,8 @@ class RequestParser final : public bhttp::basic_parser<true> {
   bool expect_continue = false;
   bool continue_sent = false;
   std::string target_error;  // why the target was rejected
+  // Chooses the body limit once the path is known (e.g. larger for uploads).
+  const std::function<std::size_t(std::string_view)>* body_limit_for = nullptr;
 
  private:
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target, int v,
@@ -72,6 +74,10 @@ class RequestParser final : public bhttp::basic_parser<true> {
     if (!st.ok()) {
       target_error = st.message();
       ec = bhttp::error::bad_target;
+      return;
+    }
+    if (body_limit_for != nullptr && *body_limit_for) {
+      body_limit(static_cast<std::uint64_t>((*body_limit_for)(req.path)));
     }
   }
   void on_response_impl(int, beast::string_view, int, error_code&) override {}
@@ -243,6 +249,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(srv_.options.header_limit));
     parser_->body_limit(static_cast<std::uint64_t>(srv_.options.body_limit));
+    parser_->body_limit_for = &srv_.options.body_limit_for;
     parser_->eager(true);
     request_started_ = buffer_.size() > 0;
     if (request_started_) {

@@ -132,11 +132,12 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
     }
   }
   if (!staff) {
-    const bool forbidden = in.status || in.assignee_id || in.assignee_email || in.group_id ||
-                           in.organization_id || in.tags || !in.additional_tags.empty() ||
-                           !in.remove_tags.empty() || in.requester_id || in.submitter_id ||
-                           in.external_id || in.problem_id || in.brand_id ||
-                           !in.followers.empty() || (!creating && in.subject);
+    const bool forbidden =
+        (in.status && !(*in.status == "solved" && t.requester_id == ctx.actor.user_id)) ||
+        in.assignee_id || in.assignee_email || in.group_id || in.organization_id || in.tags ||
+        !in.additional_tags.empty() || !in.remove_tags.empty() || in.requester_id ||
+        in.submitter_id || in.external_id || in.problem_id || in.brand_id ||
+        !in.followers.empty() || (!creating && in.subject);
     if (forbidden) return PermissionDenied("End users may only add comments to their requests");
   }
 

@@ -266,14 +266,14 @@ CREATE TABLE ticket_collaborators (
   ticket_id BIGINT NOT NULL REFERENCES tickets(id),
   user_id BIGINT NOT NULL,
   kind INTEGER NOT NULL,
-  PRIMARY KEY (ticket_id, kind, user_id)
+  PRIMARY KEY (account_id, ticket_id, kind, user_id)
 );
 CREATE INDEX ticket_collaborators_user ON ticket_collaborators(account_id, user_id, kind);
 CREATE TABLE ticket_tags (
   account_id BIGINT NOT NULL,
   ticket_id BIGINT NOT NULL REFERENCES tickets(id),
   tag TEXT NOT NULL,
-  PRIMARY KEY (ticket_id, tag)
+  PRIMARY KEY (account_id, ticket_id, tag)
 );
 CREATE INDEX ticket_tags_tag ON ticket_tags(account_id, tag);
 CREATE TABLE ticket_audits (

@@ -221,8 +221,8 @@ class SqlComments final : public CommentRepository {
  public:
   explicit SqlComments(Connection& c) : c_(c) {}
   Result<domain::Comment> Get(AccountId account, CommentId id) override;
-  Result<Page<domain::Comment>> ListForTicket(AccountId account, TicketId ticket,
-                                              bool public_only, const PageRequest& page) override;
+  Result<Page<domain::Comment>> ListForTicket(AccountId account, TicketId ticket, bool public_only,
+                                              const PageRequest& page) override;
   Result<std::vector<domain::Comment>> ListForAudits(AccountId account,
                                                      const std::vector<AuditId>& audits) override;
   Result<CommentId> Insert(const domain::Comment& c) override;

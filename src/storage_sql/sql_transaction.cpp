@@ -17,7 +17,12 @@ struct SqlTransaction::Repos {
         custom_fields(c),
         tokens(c),
         jobs(c),
-        audit_logs(c), tickets(c), comments(c), audits(c), attachments(c), ticket_fields(c),
+        audit_logs(c),
+        tickets(c),
+        comments(c),
+        audits(c),
+        attachments(c),
+        ticket_fields(c),
         ticket_forms(c) {}
   SqlAccounts accounts;
   SqlUsers users;

@@ -155,10 +155,9 @@ Status SqlTicketFields::Update(const domain::TicketField& f) {
                  "options = ?, updated_at = ? WHERE account_id = ? AND id = ?",
                  {f.type, f.title, f.description, f.title_in_portal,
                   static_cast<std::int64_t>(f.position), Bool(f.active), Bool(f.required),
-                  Bool(f.required_in_portal), Bool(f.visible_in_portal),
-                  Bool(f.editable_in_portal), Bool(f.removable), Bool(f.agent_can_edit),
-                  f.regexp_for_validation, f.tag, OptionsToJson(f.options), f.updated_at,
-                  f.account_id.value, f.id.value});
+                  Bool(f.required_in_portal), Bool(f.visible_in_portal), Bool(f.editable_in_portal),
+                  Bool(f.removable), Bool(f.agent_can_edit), f.regexp_for_validation, f.tag,
+                  OptionsToJson(f.options), f.updated_at, f.account_id.value, f.id.value});
 }
 
 Status SqlTicketFields::Delete(AccountId account, TicketFieldId id) {
@@ -169,11 +168,10 @@ Status SqlTicketFields::Delete(AccountId account, TicketFieldId id) {
 // --- ticket forms ---
 
 Result<domain::TicketForm> SqlTicketForms::Get(AccountId account, TicketFormId id) {
-  return One<domain::TicketForm>(
-      c_.Query(std::string("SELECT ") + kTicketFormCols +
-                   " FROM ticket_forms WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapTicketForm);
+  return One<domain::TicketForm>(c_.Query(std::string("SELECT ") + kTicketFormCols +
+                                              " FROM ticket_forms WHERE account_id = ? AND id = ?",
+                                          {account.value, id.value}),
+                                 MapTicketForm);
 }
 
 Result<std::vector<domain::TicketForm>> SqlTicketForms::List(AccountId account) {

@@ -244,11 +244,10 @@ Result<std::vector<T>> All(Result<std::vector<Row>> rows, Map map) {
 // --- tickets ---
 
 Result<domain::Ticket> SqlTickets::Get(AccountId account, TicketId id) {
-  return One<domain::Ticket>(
-      c_.Query(std::string("SELECT ") + kTicketCols +
-                   " FROM tickets WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapTicket);
+  return One<domain::Ticket>(c_.Query(std::string("SELECT ") + kTicketCols +
+                                          " FROM tickets WHERE account_id = ? AND id = ?",
+                                      {account.value, id.value}),
+                             MapTicket);
 }
 
 Result<std::vector<domain::Ticket>> SqlTickets::GetMany(AccountId account,
@@ -291,8 +290,8 @@ Result<Page<domain::Ticket>> SqlTickets::List(AccountId account, const TicketFil
     out.has_before = page.offset > 0;
     return out;
   }
-  return RunPaged<domain::Ticket>(c_, kTicketCols, "tickets", where, std::move(params), page,
-                                  "id", MapTicket);
+  return RunPaged<domain::Ticket>(c_, kTicketCols, "tickets", where, std::move(params), page, "id",
+                                  MapTicket);
 }
 
 Result<std::int64_t> SqlTickets::Count(AccountId account, const TicketFilter& filter) {
@@ -406,11 +405,10 @@ Status SqlTickets::ReassignUser(AccountId account, UserId from, UserId to) {
 // --- comments ---
 
 Result<domain::Comment> SqlComments::Get(AccountId account, CommentId id) {
-  return One<domain::Comment>(
-      c_.Query(std::string("SELECT ") + kCommentCols +
-                   " FROM ticket_comments WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapComment);
+  return One<domain::Comment>(c_.Query(std::string("SELECT ") + kCommentCols +
+                                           " FROM ticket_comments WHERE account_id = ? AND id = ?",
+                                       {account.value, id.value}),
+                              MapComment);
 }
 
 Result<Page<domain::Comment>> SqlComments::ListForTicket(AccountId account, TicketId ticket,
@@ -469,11 +467,10 @@ Status SqlComments::ReassignAuthor(AccountId account, UserId from, UserId to) {
 // --- audits ---
 
 Result<domain::Audit> SqlAudits::Get(AccountId account, AuditId id) {
-  return One<domain::Audit>(
-      c_.Query(std::string("SELECT ") + kAuditCols +
-                   " FROM ticket_audits WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapAudit);
+  return One<domain::Audit>(c_.Query(std::string("SELECT ") + kAuditCols +
+                                         " FROM ticket_audits WHERE account_id = ? AND id = ?",
+                                     {account.value, id.value}),
+                            MapAudit);
 }
 
 Result<Page<domain::Audit>> SqlAudits::List(AccountId account, TicketId ticket,
@@ -510,11 +507,10 @@ Status SqlAudits::Update(const domain::Audit& a) {
 // --- attachments ---
 
 Result<domain::Attachment> SqlAttachments::Get(AccountId account, AttachmentId id) {
-  return One<domain::Attachment>(
-      c_.Query(std::string("SELECT ") + kAttachmentCols +
-                   " FROM attachments WHERE account_id = ? AND id = ?",
-               {account.value, id.value}),
-      MapAttachment);
+  return One<domain::Attachment>(c_.Query(std::string("SELECT ") + kAttachmentCols +
+                                              " FROM attachments WHERE account_id = ? AND id = ?",
+                                          {account.value, id.value}),
+                                 MapAttachment);
 }
 
 Result<std::vector<domain::Attachment>> SqlAttachments::ListByToken(AccountId account,

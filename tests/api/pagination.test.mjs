@@ -208,3 +208,36 @@ test('an invalid cursor is a 400, not a 500', async () => {
   const res = await srv.get('/api/v2/users.json?page[size]=2&page[after]=%%%garbage%%%');
   assert.equal(res.status, 400, res.text);
 });
+
+test('cursor pagination with sort=name and sort=-id keeps the order across pages', async () => {
+  // Several users share one name so the cursor must break ties.
+  for (let i = 0; i < 3; i++) await srv.createUser({ name: `Same ${word}` });
+  const expected = await allUserIdsByOffset();
+  for (const sort of ['name', '-id']) {
+    let next = `${srv.apiUrl}/users.json?page[size]=2&sort=${sort}`;
+    const users = [];
+    let pages = 0;
+    while (next) {
+      const res = await srv.get(next);
+      assert.equal(res.status, 200, res.text);
+      users.push(...res.json.users);
+      if (res.json.links.next) assert.match(decodeURIComponent(res.json.links.next), new RegExp(`sort=${sort}`));
+      next = res.json.links.next;
+      assert.ok(++pages < 100, 'runaway');
+    }
+    const ids = users.map((u) => u.id);
+    assert.equal(new Set(ids).size, ids.length, `${sort}: duplicates`);
+    assert.deepEqual([...ids].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), `${sort}: all users`);
+    if (sort === '-id') {
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'descending ids');
+    } else {
+      const names = users.map((u) => u.name);
+      const sorted = [...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+      assert.deepEqual(
+        names.map((n) => n.toLowerCase()),
+        sorted.map((n) => n.toLowerCase()),
+        'ascending names',
+      );
+    }
+  }
+});

@@ -223,3 +223,60 @@ test('unknown subcommands and bad flags exit non-zero', async (t) => {
   const r2 = await runCli(['serve', '--listen', 'not-an-address', '--data', dir], { timeoutMs: 5000 });
   assert.notEqual(r2.code, 0);
 });
+
+test('--database sqlite://PATH puts the database there; an unknown scheme is refused', async (t) => {
+  const dir = await tmpDir();
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dbPath = path.join(dir, 'elsewhere', 'custom.db');
+  const dataDir = path.join(dir, 'data');
+  const mk = await runCli(['migrate', '--data', dataDir, '--database', `sqlite://${path.dirname(dbPath)}/init.db`]);
+  assert.equal(mk.code, 0, mk.stderr + mk.stdout);
+  const srv = await startServer({
+    dataDir,
+    serveArgs: ['--listen', '127.0.0.1:0', '--data', dataDir, '--database', `sqlite://${dbPath}`],
+    createToken: false,
+  });
+  try {
+    await stat(dbPath);
+    const me = await getMe(srv.url, basicAuth(srv.adminEmail, srv.adminPassword));
+    assert.equal(me.status, 200);
+  } finally {
+    await srv.stop();
+  }
+  await assert.rejects(stat(path.join(dataDir, 'comptoir.db')), 'no database in the data dir');
+
+  const bad = await runCli(['serve', '--listen', '127.0.0.1:0', '--data', dataDir, '--database', 'mysql://x/y'], {
+    timeoutMs: 5000,
+  });
+  assert.notEqual(bad.code, 0);
+});
+
+test('the rate limit defaults to 700 per minute; COMPTOIR_RATE_LIMIT=0 disables it', async () => {
+  const byDefault = await startServer({ env: { COMPTOIR_RATE_LIMIT: undefined } });
+  try {
+    const res = await fetch(`${byDefault.url}/api/v2/users/me.json`, {
+      headers: { Authorization: tokenAuth(byDefault.adminEmail, byDefault.token) },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-rate-limit'), '700');
+    assert.equal(res.headers.get('x-rate-limit-remaining'), '699');
+  } finally {
+    await byDefault.stop();
+  }
+
+  const unlimited = await startServer(); // the harness sets COMPTOIR_RATE_LIMIT=0
+  try {
+    const auth = tokenAuth(unlimited.adminEmail, unlimited.token);
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        fetch(`${unlimited.url}/api/v2/users/me.json`, { headers: { Authorization: auth } }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        }),
+      ),
+    );
+    assert.deepEqual([...new Set(statuses)], [200]);
+  } finally {
+    await unlimited.stop();
+  }
+});

@@ -277,3 +277,43 @@ test('node-zendesk surfaces a duplicate email as 422 with details', async () => 
   assert.equal(err.statusCode, 422);
   assert.equal(err.result?.details?.email?.[0]?.error, 'DuplicateValue');
 });
+
+test('create_or_update matches an existing user by external_id', async () => {
+  const external = `cou-ext-${Date.now().toString(36)}`;
+  const u = await srv.createUser({ external_id: external });
+  const res = await srv.post('/api/v2/users/create_or_update.json', {
+    user: { external_id: external, name: 'Matched By External Id' },
+  });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.user.id, u.id);
+  assert.equal(res.json.user.name, 'Matched By External Id');
+  assert.equal(res.json.user.email, u.email);
+});
+
+test('concurrent creates with one email: exactly one wins, the others get DuplicateValue', async () => {
+  const email = uniqueEmail('race');
+  const results = await Promise.all(
+    Array.from({ length: 16 }, (_, i) =>
+      srv.post('/api/v2/users.json', { user: { name: `Racer ${i}`, email } }),
+    ),
+  );
+  const statuses = results.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 201).length, 1, `statuses: ${statuses}`);
+  for (const r of results.filter((x) => x.status !== 201)) {
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.details?.email?.[0]?.error, 'DuplicateValue');
+  }
+  const found = await zd.users.search({ query: email });
+  assert.equal(found.length, 1);
+});
+
+test('concurrent creates with distinct emails all succeed with distinct ids', async () => {
+  const results = await Promise.all(
+    Array.from({ length: 32 }, (_, i) =>
+      srv.post('/api/v2/users.json', { user: { name: `Parallel ${i}`, email: uniqueEmail('par') } }),
+    ),
+  );
+  assert.deepEqual([...new Set(results.map((r) => r.status))], [201]);
+  const ids = results.map((r) => r.json.user.id);
+  assert.equal(new Set(ids).size, ids.length);
+});

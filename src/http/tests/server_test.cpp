@@ -186,6 +186,28 @@ TEST(ServerTest, ChunkedBodyOverLimitGets413) {
   EXPECT_EQ(r->status, 413u);
 }
 
+TEST(ServerTest, BodyLimitCanDependOnThePath) {
+  ServerOptions o;
+  o.body_limit = 1 << 20;
+  o.body_limit_for = [](std::string_view path) -> std::size_t {
+    return path == "/big" ? 4096 : 1024;
+  };
+  TestServer srv(Echo, o);
+  {
+    RawClient c(srv.port());
+    ASSERT_TRUE(c.Send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n" +
+                       std::string(2048, 'a')));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200u);
+  }
+  RawClient c(srv.port());
+  ASSERT_TRUE(c.Send("POST /small.json HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+}
+
 TEST(ServerTest, ChunkedBodyIsAssembled) {
   TestServer srv([](Request& req) {
     Response res;

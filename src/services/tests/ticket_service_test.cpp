@@ -107,8 +107,12 @@ TEST_F(TicketServiceTest, RequesterReplyReopensPendingAndSolvedButNotHold) {
 TEST_F(TicketServiceTest, EndUserCannotChangePropertiesOrWritePrivateNotes) {
   auto t = Create(admin_, NewTicket());
   TicketInput in;
-  in.status = "solved";
+  in.status = "open";
   EXPECT_EQ(svc_->tickets.Update(requester_, t.id, in).status().code(),
+            ErrorCode::kPermissionDenied);
+  TicketInput tags;
+  tags.tags = std::vector<std::string>{"vip"};
+  EXPECT_EQ(svc_->tickets.Update(requester_, t.id, tags).status().code(),
             ErrorCode::kPermissionDenied);
   auto r = svc_->tickets.Update(requester_, t.id, Reply("secret?", /*is_public=*/false));
   ASSERT_TRUE(r.ok());

@@ -57,7 +57,7 @@ struct Ticket {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   Timestamp solved_at = 0;
-  Timestamp deleted_at = 0;  // soft-deleted when non-zero
+  Timestamp deleted_at = 0;   // soft-deleted when non-zero
   UserId merged_into_ticket;  // unused placeholder for merges (0)
 };
 
@@ -132,7 +132,7 @@ struct TicketField {
   bool removable = true;  // false for system fields
   bool agent_can_edit = true;
   std::string regexp_for_validation;
-  std::string tag;  // checkbox: tag added when checked
+  std::string tag;                         // checkbox: tag added when checked
   std::vector<TicketFieldOption> options;  // tagger / multiselect
   Timestamp created_at = 0;
   Timestamp updated_at = 0;

@@ -23,6 +23,9 @@ struct ServerOptions {
   std::size_t worker_threads = 16;
   std::size_t header_limit = 16 * 1024;       // → 431 when exceeded
   std::size_t body_limit = 10 * 1024 * 1024;  // → 413 when exceeded
+  // When set, gives the body limit of a request from its normalised path (uploads take
+  // more than JSON); body_limit applies otherwise.
+  std::function<std::size_t(std::string_view path)> body_limit_for;
   // A request's header and body must arrive within this time (slow clients) → 408/close.
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};  // keep-alive connection with no request

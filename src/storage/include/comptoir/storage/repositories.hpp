@@ -229,7 +229,7 @@ struct TicketFilter {
   bool restricted = false;
   bool restricted_is_staff = true;  // agent rules when true, end-user rules when false
   UserId restricted_user;
-  std::vector<GroupId> restricted_groups;                   // agents: their groups
+  std::vector<GroupId> restricted_groups;                       // agents: their groups
   std::vector<OrganizationId> restricted_shared_organizations;  // end users
   // Offset mode only: "id", "created_at", "updated_at", "status", "priority", "subject".
   std::string sort_by = "id";
