@@ -461,10 +461,24 @@ void RegisterTicketRoutes(Routes& r) {
     body["count"] = n;
     return JsonResponse(200, body);
   });
+  // Lists of a user's, organisation's or group's tickets: 404 when that record is unknown.
   auto by = [](std::string_view param, auto set) {
     return [param = std::string(param), set](ApiContext& c) {
       auto id = PathId(c, param);
       if (!id.ok()) return ErrorResponse(id.status(), c.req.request_id);
+      Status exists = Status::Ok();
+      const std::string_view path = c.req.path;
+      if (path.starts_with("/api/v2/users/")) {
+        exists = c.svc.users.Get(c.ctx, UserId(*id)).status();
+      } else if (path.starts_with("/api/v2/organizations/")) {
+        auto orgs = c.svc.organizations.GetMany(c.ctx, {OrganizationId(*id)});
+        if (!orgs.ok() || orgs->empty()) exists = NotFound();
+      } else if (path.starts_with("/api/v2/groups/")) {
+        exists = c.svc.env.store.Read([&](storage::Transaction& tx) {
+          return tx.groups().Get(c.ctx.account(), GroupId(*id)).status();
+        });
+      }
+      if (!exists.ok()) return ErrorResponse(exists, c.req.request_id);
       storage::TicketFilter f;
       set(f, *id);
       return TicketList(c, f);
