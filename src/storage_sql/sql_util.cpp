@@ -54,6 +54,30 @@ boost::json::object ObjectFromJson(const std::string& text) {
   return std::move(v.get_object());
 }
 
+std::string IdsToJson(const std::vector<std::int64_t>& ids) {
+  boost::json::array a;
+  for (auto id : ids) a.emplace_back(id);
+  return boost::json::serialize(a);
+}
+
+std::vector<std::int64_t> IdsFromJson(const std::string& text) {
+  std::vector<std::int64_t> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.get_array()) {
+    if (e.is_int64()) out.push_back(e.get_int64());
+  }
+  return out;
+}
+
+boost::json::array ArrayFromJson(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return {};
+  return std::move(v.get_array());
+}
+
 namespace {
 std::string EscapeLike(std::string_view text) {
   std::string out;

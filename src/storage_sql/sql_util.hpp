@@ -16,6 +16,12 @@ std::vector<std::string> StringListFromJson(const std::string& text);
 std::string ToJson(const boost::json::object& obj);
 boost::json::object ObjectFromJson(const std::string& text);
 
+// JSON arrays of ids (collaborators, form field ids) and of objects (custom fields,
+// audit events) in text columns; malformed text reads as empty.
+std::string IdsToJson(const std::vector<std::int64_t>& ids);
+std::vector<std::int64_t> IdsFromJson(const std::string& text);
+boost::json::array ArrayFromJson(const std::string& text);
+
 // "%text%" for LIKE with the wildcard characters of `text` escaped (use ESCAPE '\').
 std::string LikeContains(std::string_view text);
 std::string LikePrefix(std::string_view text);
@@ -75,6 +81,16 @@ Result<T> One(Result<std::vector<Row>> rows, Map map) {
   if (!rows.ok()) return std::move(rows).TakeStatus();
   if (rows->empty()) return NotFound();
   return map((*rows)[0]);
+}
+
+// Maps every row of a Query result.
+template <typename T, typename Map>
+Result<std::vector<T>> All(Result<std::vector<Row>> rows, Map map) {
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  std::vector<T> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(map(r));
+  return out;
 }
 
 // Runs an INSERT … RETURNING id and returns the id.

@@ -73,23 +73,6 @@ constexpr const char* kTicketFormCols =
     "id, account_id, name, display_name, position, active, is_default, end_user_visible, "
     "in_all_brands, ticket_field_ids, created_at, updated_at";
 
-std::vector<std::int64_t> IdsFromJson(const std::string& text) {
-  std::vector<std::int64_t> out;
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(text, ec);
-  if (ec || !parsed.is_array()) return out;
-  for (const auto& e : parsed.get_array()) {
-    if (e.is_int64()) out.push_back(e.get_int64());
-  }
-  return out;
-}
-
-std::string IdsToJson(const std::vector<std::int64_t>& ids) {
-  boost::json::array a;
-  for (auto id : ids) a.emplace_back(id);
-  return boost::json::serialize(a);
-}
-
 domain::TicketForm MapTicketForm(const Row& r) {
   domain::TicketForm f;
   f.id = TicketFormId(r.Int(0));

@@ -14,30 +14,6 @@ constexpr const char* kTicketCols =
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at";
 
-std::vector<std::int64_t> IdsFromJson(const std::string& text) {
-  std::vector<std::int64_t> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_int64()) out.push_back(e.get_int64());
-  }
-  return out;
-}
-
-std::string IdsToJson(const std::vector<std::int64_t>& ids) {
-  boost::json::array a;
-  for (auto id : ids) a.emplace_back(id);
-  return boost::json::serialize(a);
-}
-
-boost::json::array ArrayFromJson(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return {};
-  return std::move(v.get_array());
-}
-
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
   t.id = TicketId(r.Int(0));
@@ -228,15 +204,6 @@ domain::Attachment MapAttachment(const Row& r) {
   a.redacted = r.Bool(11);
   a.created_at = r.Int(12);
   return a;
-}
-
-template <typename T, typename Map>
-Result<std::vector<T>> All(Result<std::vector<Row>> rows, Map map) {
-  if (!rows.ok()) return std::move(rows).TakeStatus();
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(map(r));
-  return out;
 }
 
 }  // namespace

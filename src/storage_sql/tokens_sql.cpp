@@ -89,15 +89,6 @@ domain::AuditLogEntry MapAudit(const Row& r) {
   return e;
 }
 
-template <typename T, typename Map>
-Result<std::vector<T>> All(Result<std::vector<Row>> rows, Map map) {
-  if (!rows.ok()) return std::move(rows).TakeStatus();
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(map(r));
-  return out;
-}
-
 }  // namespace
 
 Result<domain::ApiToken> SqlTokens::FindApiToken(std::string_view token_hash) {
