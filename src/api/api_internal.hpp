@@ -108,6 +108,14 @@ class Reader {
   Validation& v_;
 };
 
+// The tags of a /tags request: {"tags": [...]} in the body (DELETE bodies may be absent:
+// then ?tags=a,b). Fills `updated_stamp` when the body asks for a safe update.
+struct TagRequest {
+  std::vector<std::string> tags;
+  std::string updated_stamp;
+};
+Result<TagRequest> ParseTagRequest(const ApiContext& c);
+
 // Path parameter as a positive id, or 404.
 Result<std::int64_t> PathId(const ApiContext& c, std::string_view name = "id");
 // "1,2,3" → ids (400 on garbage, at most 100).

@@ -213,6 +213,23 @@ std::optional<json::object> Reader::Object(std::string_view key) {
   return v->get_object();
 }
 
+Result<TagRequest> ParseTagRequest(const ApiContext& c) {
+  TagRequest out;
+  if (c.req.body.empty()) {
+    if (const auto* q = c.req.Query("tags")) out.tags = SplitCsv(*q);
+    return out;
+  }
+  auto body = ParseBody(c);
+  if (!body.ok()) return body.status();
+  Validation v;
+  Reader rd(*body, v);
+  out.tags = rd.Strings("tags").value_or(std::vector<std::string>{});
+  if (rd.Bool("safe_update").value_or(false))
+    out.updated_stamp = rd.String("updated_stamp").value_or("");
+  COMPTOIR_RETURN_IF_ERROR(v.Finish());
+  return out;
+}
+
 Result<std::int64_t> PathId(const ApiContext& c, std::string_view name) {
   std::string_view s = c.req.Param(name);
   std::int64_t n = 0;

@@ -350,7 +350,7 @@ json::object TicketJson(const ApiContext& c, const domain::Ticket& t) {
           {"email_cc_ids", Ids(t.email_cc_ids)},
           {"forum_topic_id", nullptr},
           {"problem_id", IdOrNull(t.problem_id.value)},
-          {"has_incidents", false},
+          {"has_incidents", t.has_incidents},
           {"is_public", t.is_public},
           {"due_at", TimeOrNull(t.due_at)},
           {"tags", StringArray(t.tags)},
@@ -613,20 +613,9 @@ void RegisterTicketRoutes(Routes& r) {
         if (!t.ok()) return ErrorResponse(t.status(), c.req.request_id);
         return Envelope("tags", StringArray(t->tags));
       }
-      std::vector<std::string> list;
-      std::string stamp;
-      if (!c.req.body.empty()) {
-        auto body = ParseBody(c);
-        if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
-        Validation v;
-        Reader rd(*body, v);
-        list = rd.Strings("tags").value_or(std::vector<std::string>{});
-        if (rd.Bool("safe_update").value_or(false)) stamp = rd.String("updated_stamp").value_or("");
-        if (!v.empty()) return ErrorResponse(v.Finish(), c.req.request_id);
-      } else if (const auto* q = c.req.Query("tags")) {
-        list = SplitCsv(*q);
-      }
-      auto result = c.svc.tickets.ChangeTags(c.ctx, *id, op, list, stamp);
+      auto tags_in = ParseTagRequest(c);
+      if (!tags_in.ok()) return ErrorResponse(tags_in.status(), c.req.request_id);
+      auto result = c.svc.tickets.ChangeTags(c.ctx, *id, op, tags_in->tags, tags_in->updated_stamp);
       if (!result.ok()) return ErrorResponse(result.status(), c.req.request_id);
       return Envelope("tags", StringArray(*result));
     };

@@ -561,18 +561,9 @@ void RegisterUserRoutes(Routes& r) {
         if (!u.ok()) return ErrorResponse(u.status(), c.req.request_id);
         return Envelope("tags", StringArray(u->tags));
       }
-      std::vector<std::string> list;
-      if (!c.req.body.empty()) {
-        auto body = ParseBody(c);
-        if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
-        Validation v;
-        Reader rd(*body, v);
-        list = rd.Strings("tags").value_or(std::vector<std::string>{});
-        if (!v.empty()) return ErrorResponse(v.Finish(), c.req.request_id);
-      } else if (const auto* q = c.req.Query("tags")) {
-        list = SplitCsv(*q);
-      }
-      auto result = c.svc.users.ChangeTags(c.ctx, UserId(*id), op, list);
+      auto tags_in = ParseTagRequest(c);
+      if (!tags_in.ok()) return ErrorResponse(tags_in.status(), c.req.request_id);
+      auto result = c.svc.users.ChangeTags(c.ctx, UserId(*id), op, tags_in->tags);
       if (!result.ok()) return ErrorResponse(result.status(), c.req.request_id);
       return Envelope("tags", StringArray(*result));
     };

@@ -60,6 +60,15 @@ Context SystemContext(const Context& ctx) {
   return sys;
 }
 
+// Problems report whether incidents point at them (computed, not stored).
+void MarkIncidents(Transaction& tx, AccountId account, domain::Ticket& t) {
+  if (t.type != domain::TicketType::kProblem) return;
+  storage::TicketFilter f;
+  f.problem_id = t.id;
+  auto n = tx.tickets().Count(account, f);
+  t.has_incidents = n.ok() && *n > 0;
+}
+
 }  // namespace
 
 domain::TicketScope TicketService::ScopeOf(Transaction& tx, const Context& ctx) {
@@ -88,6 +97,7 @@ Result<domain::Ticket> TicketService::LoadVisible(Transaction& tx, const Context
   if (!t.ok()) return t.status();
   if (t->deleted_at != 0) return NotFound();
   if (!domain::CanViewTicket(ctx.actor, *t, ScopeOf(tx, ctx))) return NotFound();
+  MarkIncidents(tx, ctx.account(), *t);
   return t;
 }
 
@@ -583,6 +593,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
       COMPTOIR_RETURN_IF_ERROR(tx.audits().Insert(a).status());
     }
   }
+  MarkIncidents(tx, account, t);
   return TicketChange{t, audit};
 }
 
@@ -627,6 +638,7 @@ Result<std::vector<domain::Ticket>> TicketService::GetMany(const Context& ctx,
     auto scope = ScopeOf(tx, ctx);
     for (auto& t : *all) {
       if (t.deleted_at == 0 && domain::CanViewTicket(ctx.actor, t, scope)) {
+        MarkIncidents(tx, ctx.account(), t);
         out.push_back(std::move(t));
       }
     }
@@ -656,6 +668,9 @@ Result<storage::Page<domain::Ticket>> TicketService::List(const Context& ctx,
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) {
     Restrict(filter, ctx, ScopeOf(tx, ctx));
     out = tx.tickets().List(ctx.account(), filter, page);
+    if (out.ok()) {
+      for (auto& t : out->items) MarkIncidents(tx, ctx.account(), t);
+    }
     return Status::Ok();
   }));
   return out;

@@ -254,6 +254,7 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_live ON tickets(account_id, deleted_at, id);
 CREATE INDEX tickets_requester ON tickets(account_id, requester_id, id);
+CREATE INDEX tickets_submitter ON tickets(account_id, submitter_id);
 CREATE INDEX tickets_assignee ON tickets(account_id, assignee_id, id);
 CREATE INDEX tickets_organization ON tickets(account_id, organization_id, id);
 CREATE INDEX tickets_group ON tickets(account_id, group_id, id);
@@ -288,6 +289,7 @@ CREATE TABLE ticket_audits (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX ticket_audits_ticket ON ticket_audits(account_id, ticket_id, id);
+CREATE INDEX ticket_audits_author ON ticket_audits(account_id, author_id);
 CREATE TABLE ticket_comments (
   id {{ID}},
   account_id BIGINT NOT NULL,
@@ -304,6 +306,7 @@ CREATE TABLE ticket_comments (
 );
 CREATE INDEX ticket_comments_ticket ON ticket_comments(account_id, ticket_id, id);
 CREATE INDEX ticket_comments_author ON ticket_comments(account_id, author_id);
+CREATE INDEX ticket_comments_audit ON ticket_comments(account_id, audit_id);
 CREATE TABLE attachments (
   id {{ID}},
   account_id BIGINT NOT NULL,
@@ -321,6 +324,7 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_token ON attachments(account_id, upload_token);
 CREATE INDEX attachments_comment ON attachments(account_id, comment_id);
+CREATE INDEX attachments_hash ON attachments(content_hash);
 CREATE TABLE ticket_fields (
   id {{ID}},
   account_id BIGINT NOT NULL,

@@ -262,6 +262,31 @@ TEST_F(TicketServiceTest, MergeClosesSourcesAndCommentsOnBothSides) {
   EXPECT_NE(tc->items.back().body.find(std::to_string(source.id.value)), std::string::npos);
 }
 
+TEST_F(TicketServiceTest, SolvingAProblemSolvesItsIncidents) {
+  TicketInput problem = NewTicket("outage");
+  problem.type = "problem";
+  auto p = Create(admin_, problem);
+  TicketInput incident = NewTicket("me too");
+  incident.type = "incident";
+  incident.problem_id = p.id.value;
+  auto i = Create(admin_, incident);
+  auto shown = svc_->tickets.Get(agent_, p.id);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_TRUE(shown->has_incidents);
+  TicketInput not_problem = NewTicket();
+  not_problem.type = "incident";
+  not_problem.problem_id = i.id.value;  // an incident cannot be a problem
+  auto bad = svc_->tickets.Create(admin_, not_problem);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(HasDetail(bad.status(), "problem_id", "InvalidValue"));
+  TicketInput solve;
+  solve.status = "solved";
+  ASSERT_TRUE(svc_->tickets.Update(agent_, p.id, solve).ok());
+  auto after = svc_->tickets.Get(admin_, i.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, domain::TicketStatus::kSolved);
+}
+
 TEST_F(TicketServiceTest, MergingUsersMovesTheirTickets) {
   auto t = Create(admin_, NewTicket());
   UserId dup = NewUser("Dup", domain::Role::kEndUser);

@@ -57,8 +57,8 @@ struct Ticket {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   Timestamp solved_at = 0;
-  Timestamp deleted_at = 0;   // soft-deleted when non-zero
-  UserId merged_into_ticket;  // unused placeholder for merges (0)
+  Timestamp deleted_at = 0;    // soft-deleted when non-zero
+  bool has_incidents = false;  // problems: computed when read, not stored
 };
 
 struct Comment {
