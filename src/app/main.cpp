@@ -1,9 +1,12 @@
 // comptoir: serve | migrate | admin create-user | admin create-token
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "comptoir/api/api.hpp"
 #include "comptoir/common/crypto.hpp"
@@ -73,6 +76,24 @@ int Serve(const Config& cfg) {
   api_options.rate_limit_per_minute = cfg.rate_limit;
   api::Api api(services, api_options);
   services.jobs.Start();
+  // Maintenance: uploads no comment claimed within 72 hours are removed, hourly.
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  bool maintenance_stop = false;
+  std::thread maintenance([&] {
+    std::unique_lock lock(maintenance_mu);
+    do {
+      lock.unlock();
+      auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
+      if (!n.ok()) {
+        log::Warn("upload purge failed", {{"error", n.status().message()}});
+      } else if (*n > 0) {
+        log::Info("purged unclaimed uploads", {{"count", *n}});
+      }
+      lock.lock();
+    } while (
+        !maintenance_cv.wait_for(lock, std::chrono::hours(1), [&] { return maintenance_stop; }));
+  });
 
   http::ServerOptions options;
   options.address = listen->first;
@@ -105,6 +126,12 @@ int Serve(const Config& cfg) {
   sigwait(&signals, &sig);
   log::Info("shutting down", {{"signal", sig}});
   server.Stop();
+  {
+    std::lock_guard lock(maintenance_mu);
+    maintenance_stop = true;
+  }
+  maintenance_cv.notify_all();
+  maintenance.join();
   services.jobs.Stop();
   log::Info("stopped");
   return 0;

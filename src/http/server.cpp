@@ -50,7 +50,9 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kInlineBodyMax = 8 * 1024;  // smaller bodies are copied after the head
-constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
+// After an error answer the rest of the request is read and dropped (bounded by time too),
+// so that a client still sending a large body reads the answer instead of a reset.
+constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr SteadyClock::time_point kNever = SteadyClock::time_point::max();
 
 // Parses one request straight into a Request (no intermediate Beast message).

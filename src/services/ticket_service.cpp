@@ -725,7 +725,12 @@ Status TicketService::DeletePermanently(const Context& ctx, TicketId id) {
   return env_.store.Write([&](Transaction& tx) -> Status {
     auto t = tx.tickets().Get(ctx.account(), id);
     if (!t.ok() || t->deleted_at == 0) return NotFound();
+    auto files = tx.attachments().ListForTicket(ctx.account(), id);
+    if (!files.ok()) return files.status();
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Delete(ctx.account(), id));
+    std::vector<std::string> hashes;
+    for (const auto& f : *files) hashes.push_back(f.content_hash);
+    COMPTOIR_RETURN_IF_ERROR(uploads_.ReleaseBlobs(tx, hashes));
     return RecordAudit(tx, ctx, env_.clock.Now(), "ticket", id.value, t->subject, "purge",
                        "Ticket permanently deleted");
   });

@@ -226,6 +226,33 @@ Status UploadService::RemoveBlobIfUnused(Transaction& tx, const std::string& has
   return Status::Ok();
 }
 
+Status UploadService::ReleaseBlobs(Transaction& tx, const std::vector<std::string>& hashes) {
+  std::set<std::string> unique(hashes.begin(), hashes.end());
+  for (const auto& h : unique) COMPTOIR_RETURN_IF_ERROR(RemoveBlobIfUnused(tx, h));
+  return Status::Ok();
+}
+
+Result<int> UploadService::PurgeUnclaimed(std::chrono::seconds older_than) {
+  int removed = 0;
+  for (;;) {
+    int batch = 0;
+    Status st = env_.store.Write([&](Transaction& tx) -> Status {
+      auto old = tx.attachments().ListUnclaimedBefore(env_.clock.Now() - older_than.count(), 500);
+      if (!old.ok()) return old.status();
+      std::vector<std::string> hashes;
+      for (const auto& a : *old) {
+        COMPTOIR_RETURN_IF_ERROR(tx.attachments().Delete(a.account_id, a.id));
+        hashes.push_back(a.content_hash);
+      }
+      batch = static_cast<int>(old->size());
+      return ReleaseBlobs(tx, hashes);
+    });
+    if (!st.ok()) return st;
+    removed += batch;
+    if (batch < 500) return removed;
+  }
+}
+
 Status UploadService::DeleteUpload(const Context& ctx, const std::string& token) {
   if (!IsTokenSyntax(token)) return NotFound();
   return env_.store.Write([&](Transaction& tx) -> Status {

@@ -269,7 +269,7 @@ CREATE TABLE ticket_collaborators (
   kind INTEGER NOT NULL,
   PRIMARY KEY (account_id, ticket_id, kind, user_id)
 );
-CREATE INDEX ticket_collaborators_user ON ticket_collaborators(account_id, user_id, kind);
+CREATE INDEX ticket_collaborators_user ON ticket_collaborators(account_id, user_id, kind, ticket_id);
 CREATE TABLE ticket_tags (
   account_id BIGINT NOT NULL,
   ticket_id BIGINT NOT NULL REFERENCES tickets(id),
@@ -325,6 +325,8 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_token ON attachments(account_id, upload_token);
 CREATE INDEX attachments_comment ON attachments(account_id, comment_id);
 CREATE INDEX attachments_hash ON attachments(content_hash);
+CREATE INDEX attachments_ticket ON attachments(account_id, ticket_id);
+CREATE INDEX attachments_unclaimed ON attachments(comment_id, created_at);
 CREATE TABLE ticket_fields (
   id {{ID}},
   account_id BIGINT NOT NULL,

@@ -258,6 +258,9 @@ class SqlAttachments final : public AttachmentRepository {
   Status Update(const domain::Attachment& a) override;
   Status Delete(AccountId account, AttachmentId id) override;
   Result<std::int64_t> CountByHash(std::string_view content_hash) override;
+  Result<std::vector<domain::Attachment>> ListForTicket(AccountId account,
+                                                        TicketId ticket) override;
+  Result<std::vector<domain::Attachment>> ListUnclaimedBefore(Timestamp before, int limit) override;
 
  private:
   Connection& c_;

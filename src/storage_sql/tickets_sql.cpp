@@ -530,6 +530,25 @@ Status SqlAttachments::Delete(AccountId account, AttachmentId id) {
                  {account.value, id.value});
 }
 
+Result<std::vector<domain::Attachment>> SqlAttachments::ListForTicket(AccountId account,
+                                                                      TicketId ticket) {
+  return All<domain::Attachment>(
+      c_.Query(std::string("SELECT ") + kAttachmentCols +
+                   " FROM attachments WHERE account_id = ? AND ticket_id = ? ORDER BY id",
+               {account.value, ticket.value}),
+      MapAttachment);
+}
+
+Result<std::vector<domain::Attachment>> SqlAttachments::ListUnclaimedBefore(Timestamp before,
+                                                                            int limit) {
+  return All<domain::Attachment>(
+      c_.Query(std::string("SELECT ") + kAttachmentCols +
+                   " FROM attachments WHERE comment_id IS NULL AND created_at < ? "
+                   "ORDER BY id LIMIT ?",
+               {before, static_cast<std::int64_t>(limit)}),
+      MapAttachment);
+}
+
 Result<std::int64_t> SqlAttachments::CountByHash(std::string_view content_hash) {
   auto rows = c_.Query("SELECT COUNT(*) FROM attachments WHERE content_hash = ?",
                        {std::string(content_hash)});

@@ -101,6 +101,20 @@ TEST_F(UploadServiceTest, SameBytesAreStoredOnce) {
   EXPECT_EQ(BlobCount(), 1U);
 }
 
+TEST_F(UploadServiceTest, UnclaimedUploadsArePurgedAfterTheirLifetime) {
+  auto fresh = Upload(admin_, "fresh.txt", "kept for now");
+  ASSERT_TRUE(fresh.ok());
+  clock_.Advance(std::chrono::hours(73));
+  auto young = Upload(admin_, "young.txt", "uploaded later");
+  ASSERT_TRUE(young.ok());
+  auto purged = uploads().PurgeUnclaimed(std::chrono::hours(72));
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 1);
+  EXPECT_EQ(BlobCount(), 1U);  // only the young upload's bytes remain
+  EXPECT_FALSE(uploads().GetAttachment(admin_, fresh->attachment.id).ok());
+  EXPECT_TRUE(uploads().GetAttachment(admin_, young->attachment.id).ok());
+}
+
 TEST_F(UploadServiceTest, ReusingATokenAddsToTheSameUpload) {
   auto first = Upload(admin_, "one.txt", "first file");
   ASSERT_TRUE(first.ok());

@@ -81,6 +81,13 @@ class UploadService {
   // unknown.
   static std::string DetectContentType(std::string_view bytes);
 
+  // Inside a write that deleted attachment rows: removes, after the commit, the blobs
+  // no row uses any more.
+  Status ReleaseBlobs(storage::Transaction& tx, const std::vector<std::string>& hashes);
+  // Deletes uploads no comment claimed within `older_than` (and their unused blobs);
+  // returns how many were removed.
+  Result<int> PurgeUnclaimed(std::chrono::seconds older_than);
+
  private:
   Status CheckVisible(storage::Transaction& tx, const Context& ctx, const domain::Attachment& a);
   // Removes the blob when no attachment row uses it any more (inside the write).

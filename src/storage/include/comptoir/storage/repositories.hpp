@@ -292,6 +292,11 @@ class AttachmentRepository {
   virtual Result<AttachmentId> Insert(const domain::Attachment& a) = 0;
   virtual Status Update(const domain::Attachment& a) = 0;
   virtual Status Delete(AccountId account, AttachmentId id) = 0;
+  virtual Result<std::vector<domain::Attachment>> ListForTicket(AccountId account,
+                                                                TicketId ticket) = 0;
+  // Uploads no comment claimed, created before `before`, oldest first (every account).
+  virtual Result<std::vector<domain::Attachment>> ListUnclaimedBefore(Timestamp before,
+                                                                      int limit) = 0;
   // How many attachment rows still point at a blob (to know when it may be removed).
   virtual Result<std::int64_t> CountByHash(std::string_view content_hash) = 0;
 };
