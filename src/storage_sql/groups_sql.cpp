@@ -123,7 +123,7 @@ Result<std::vector<domain::Group>> SqlGroups::GetMany(AccountId account,
   Params params{account.value};
   for (auto id : ids) params.emplace_back(id.value);
   auto rows = c_.Query(std::string("SELECT ") + kGroupCols +
-                           " FROM groups WHERE account_id = ? AND id IN (" +
+                           " FROM groups WHERE +account_id = ? AND id IN (" +
                            Placeholders(ids.size()) + ") ORDER BY id",
                        params);
   if (!rows.ok()) return std::move(rows).TakeStatus();

@@ -110,7 +110,7 @@ Result<std::vector<domain::Organization>> SqlOrganizations::GetMany(
   Params params{account.value};
   for (auto id : ids) params.emplace_back(id.value);
   auto rows = c_.Query(std::string("SELECT ") + kOrgCols +
-                           " FROM organizations WHERE account_id = ? AND id IN (" +
+                           " FROM organizations WHERE +account_id = ? AND id IN (" +
                            Placeholders(ids.size()) + ") ORDER BY id",
                        params);
   if (!rows.ok()) return std::move(rows).TakeStatus();

@@ -22,6 +22,10 @@ std::string IdsToJson(const std::vector<std::int64_t>& ids);
 std::vector<std::int64_t> IdsFromJson(const std::string& text);
 boost::json::array ArrayFromJson(const std::string& text);
 
+// Lookups of many rows by id write the account check as `+account_id = ?`: the unary
+// plus keeps the tenancy filter but stops the planner from scanning an index that starts
+// with account_id instead of doing one primary-key lookup per id (valid in PostgreSQL too).
+
 // "%text%" for LIKE with the wildcard characters of `text` escaped (use ESCAPE '\').
 std::string LikeContains(std::string_view text);
 std::string LikePrefix(std::string_view text);

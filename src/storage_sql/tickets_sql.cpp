@@ -223,7 +223,7 @@ Result<std::vector<domain::Ticket>> SqlTickets::GetMany(AccountId account,
   Params params{account.value};
   for (auto id : ids) params.emplace_back(id.value);
   return All<domain::Ticket>(c_.Query(std::string("SELECT ") + kTicketCols +
-                                          " FROM tickets WHERE account_id = ? AND id IN (" +
+                                          " FROM tickets WHERE +account_id = ? AND id IN (" +
                                           Placeholders(ids.size()) + ") ORDER BY id",
                                       params),
                              MapTicket);

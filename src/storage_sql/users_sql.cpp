@@ -167,10 +167,10 @@ Result<std::vector<domain::User>> SqlUsers::GetMany(AccountId account,
   if (ids.empty()) return out;
   Params params{account.value};
   for (auto id : ids) params.emplace_back(id.value);
-  auto rows =
-      c_.Query(std::string("SELECT ") + kUserCols + " FROM users WHERE account_id = ? AND id IN (" +
-                   Placeholders(ids.size()) + ") ORDER BY id",
-               params);
+  auto rows = c_.Query(std::string("SELECT ") + kUserCols +
+                           " FROM users WHERE +account_id = ? AND id IN (" +
+                           Placeholders(ids.size()) + ") ORDER BY id",
+                       params);
   if (!rows.ok()) return std::move(rows).TakeStatus();
   for (const auto& r : *rows) out.push_back(MapUser(r));
   return out;
