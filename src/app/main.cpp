@@ -76,24 +76,6 @@ int Serve(const Config& cfg) {
   api_options.rate_limit_per_minute = cfg.rate_limit;
   api::Api api(services, api_options);
   services.jobs.Start();
-  // Maintenance: uploads no comment claimed within 72 hours are removed, hourly.
-  std::mutex maintenance_mu;
-  std::condition_variable maintenance_cv;
-  bool maintenance_stop = false;
-  std::thread maintenance([&] {
-    std::unique_lock lock(maintenance_mu);
-    do {
-      lock.unlock();
-      auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
-      if (!n.ok()) {
-        log::Warn("upload purge failed", {{"error", n.status().message()}});
-      } else if (*n > 0) {
-        log::Info("purged unclaimed uploads", {{"count", *n}});
-      }
-      lock.lock();
-    } while (
-        !maintenance_cv.wait_for(lock, std::chrono::hours(1), [&] { return maintenance_stop; }));
-  });
 
   http::ServerOptions options;
   options.address = listen->first;
@@ -112,6 +94,24 @@ int Serve(const Config& cfg) {
         return api::Api::RenderTransportError(status, message);
       });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
+  // Maintenance: uploads no comment claimed within 72 hours are removed, hourly.
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  bool maintenance_stop = false;
+  std::thread maintenance([&] {
+    std::unique_lock lock(maintenance_mu);
+    do {
+      lock.unlock();
+      auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
+      if (!n.ok()) {
+        log::Warn("upload purge failed", {{"error", n.status().message()}});
+      } else if (*n > 0) {
+        log::Info("purged unclaimed uploads", {{"count", *n}});
+      }
+      lock.lock();
+    } while (
+        !maintenance_cv.wait_for(lock, std::chrono::hours(1), [&] { return maintenance_stop; }));
+  });
   std::string host =
       listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
   const std::string url = "http://" + host + ":" + std::to_string(server.port());
