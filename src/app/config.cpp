@@ -37,13 +37,16 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set)
   }
 }
 
+bool Config::IsPostgres() const {
+  return database_url.rfind("postgresql://", 0) == 0 || database_url.rfind("postgres://", 0) == 0;
+}
+
 Result<std::string> Config::SqlitePath() const {
   if (database_url.empty()) return data_dir + "/comptoir.db";
   constexpr std::string_view kScheme = "sqlite://";
   if (database_url.rfind(kScheme, 0) == 0) return database_url.substr(kScheme.size());
-  if (database_url.rfind("postgres", 0) == 0) {
-    return InvalidArgument(
-        "PostgreSQL is not available in this version; use sqlite://PATH or leave --database out");
+  if (IsPostgres()) {
+    return InvalidArgument("not a SQLite database URL: " + database_url);
   }
   if (database_url.find("://") == std::string::npos) return database_url;  // a plain path
   return InvalidArgument("unknown database URL scheme: " + database_url);

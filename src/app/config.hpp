@@ -12,7 +12,7 @@ namespace comptoir::app {
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
-  std::string database_url;  // default: sqlite://<data_dir>/comptoir.db
+  std::string database_url;  // default: sqlite://<data_dir>/comptoir.db; or postgresql://…
   std::string admin_email = "admin@comptoir.local";
   std::string admin_password;  // generated on first start when empty
   int rate_limit = 700;
@@ -22,6 +22,8 @@ struct Config {
 
   // Fills unset fields from the environment.
   void ApplyEnvironment(bool listen_set, bool data_set, bool database_set);
+  // True for postgresql://… and postgres://… URLs (the PostgreSQL store).
+  bool IsPostgres() const;
   // The SQLite file path of database_url; kInvalidArgument for other schemes.
   Result<std::string> SqlitePath() const;
   Result<std::pair<std::string, std::uint16_t>> ListenAddress() const;

@@ -15,6 +15,7 @@
 #include "comptoir/services/seeder.hpp"
 #include "comptoir/services/services.hpp"
 #include "comptoir/storage_fs/file_blob_store.hpp"
+#include "comptoir/storage_pg/pg_store.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 #include "config.hpp"
 
@@ -27,18 +28,24 @@ int Fail(const Status& st) {
   return 1;
 }
 
-Result<std::unique_ptr<sqlite::SqliteStore>> OpenStore(const Config& cfg) {
-  auto path = cfg.SqlitePath();
-  if (!path.ok()) return path.status();
+Result<std::unique_ptr<storage::Store>> OpenStore(const Config& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
   std::filesystem::create_directories(std::filesystem::path(cfg.data_dir) / "blobs", ec);
+  if (cfg.IsPostgres()) {
+    auto pg_store = pg::PgStore::Open({cfg.database_url});
+    if (!pg_store.ok()) return pg_store.status();
+    COMPTOIR_RETURN_IF_ERROR((*pg_store)->Migrate());
+    return std::unique_ptr<storage::Store>(std::move(pg_store).value());
+  }
+  auto path = cfg.SqlitePath();
+  if (!path.ok()) return path.status();
   auto parent = std::filesystem::path(*path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto store = sqlite::SqliteStore::Open({*path});
   if (!store.ok()) return store.status();
   COMPTOIR_RETURN_IF_ERROR((*store)->Migrate());
-  return store;
+  return std::unique_ptr<storage::Store>(std::move(store).value());
 }
 
 // First start: the account, its owner admin and a default group.
@@ -148,7 +155,8 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   auto add_storage = [&](CLI::App* sub) {
     sub->add_option("--data", cfg.data_dir, "Data directory (database, blobs)");
-    sub->add_option("--database", cfg.database_url, "Database URL (sqlite://PATH)");
+    sub->add_option("--database", cfg.database_url,
+                    "Database URL (sqlite://PATH or postgresql://USER@HOST:PORT/DB)");
   };
   auto* serve = cli.add_subcommand("serve", "Run the API server");
   serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0 = any)");

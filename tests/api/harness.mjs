@@ -9,6 +9,9 @@
 // The binary comes from $COMPTOIR_BIN (scripts/test sets it to build/test/comptoir);
 // without it the harness falls back to build/test/comptoir relative to the repo root.
 // Set COMPTOIR_TEST_VERBOSE=1 to echo the server's output to stderr.
+// Set COMPTOIR_TEST_PG_URL (a maintenance URL, e.g. postgresql://postgres@127.0.0.1:PORT/postgres)
+// to run on PostgreSQL: each data dir then gets a fresh database (made with psql), passed
+// to serve and create-token as COMPTOIR_DATABASE_URL.
 
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -79,6 +82,40 @@ export function tokenAuth(email, token) {
   return basicAuth(`${email}/token`, token);
 }
 
+const pgDatabases = new Map(); // data dir → database URL
+let pgCounter = 0;
+
+function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { timeout: 30_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`psql ${sql}: ${stderr || error.message}`)) : resolve()));
+  });
+}
+
+// The PostgreSQL URL of the database of data dir `dir` (created on first use), or
+// undefined when COMPTOIR_TEST_PG_URL is not set.
+export async function pgDatabaseFor(dir) {
+  const admin = process.env.COMPTOIR_TEST_PG_URL;
+  if (!admin) return undefined;
+  if (pgDatabases.has(dir)) return pgDatabases.get(dir);
+  pgCounter += 1;
+  const name = `comptoir_api_${process.pid}_${Date.now().toString(36)}_${pgCounter}`;
+  await psql(admin, `CREATE DATABASE ${name}`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  pgDatabases.set(dir, u.toString());
+  return u.toString();
+}
+
+async function pgDropFor(dir) {
+  const admin = process.env.COMPTOIR_TEST_PG_URL;
+  const url = pgDatabases.get(dir);
+  if (!admin || !url) return;
+  pgDatabases.delete(dir);
+  const name = new URL(url).pathname.slice(1);
+  await psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+}
+
 let uniqueCounter = 0;
 // A unique, lowercase, valid email for this process.
 export function uniqueEmail(prefix = 'user', domain = 'example.test') {
@@ -108,7 +145,10 @@ export async function startServer({
   const bin = comptoirBin();
   const ownDataDir = !dataDir;
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'comptoir-api-')));
+  const pgUrl = await pgDatabaseFor(dir);
+  const dbEnv = pgUrl ? { COMPTOIR_DATABASE_URL: pgUrl } : {};
   const serverEnv = {
+    ...dbEnv,
     COMPTOIR_ADMIN_EMAIL: admin.email,
     COMPTOIR_ADMIN_PASSWORD: admin.password,
     COMPTOIR_RATE_LIMIT: '0',
@@ -353,7 +393,10 @@ export async function startServer({
           exitInfo = { ...exitInfo, timedOut: true };
         }
       }
-      if (ownDataDir && !keepData) await rm(dir, { recursive: true, force: true });
+      if (ownDataDir && !keepData) {
+        await rm(dir, { recursive: true, force: true });
+        await pgDropFor(dir);
+      }
       if (exitInfo.code !== 0 || exitInfo.timedOut) {
         process.stderr.write(
           `comptoir serve ended with ${JSON.stringify(exitInfo)}; last output:\n${output()}\n`,
@@ -364,7 +407,9 @@ export async function startServer({
   };
 
   if (createToken) {
-    const r = await runCli(['admin', 'create-token', '--email', admin.email, '--data', dir]);
+    const r = await runCli(['admin', 'create-token', '--email', admin.email, '--data', dir], {
+      env: dbEnv,
+    });
     const token = r.stdout.trim();
     if (r.code !== 0 || !/^\S+$/.test(token)) {
       await server.stop();

@@ -1,10 +1,17 @@
-// The storage contract, run against SQLite. The same cases will run against PostgreSQL:
-// they only use the storage::Store interface.
+// The storage contract, run against every store: SQLite always, PostgreSQL when
+// COMPTOIR_TEST_PG_URL names a server (a maintenance URL, e.g.
+// postgresql://postgres@127.0.0.1:55432/postgres). Each PostgreSQL case runs in a fresh
+// database, dropped afterwards. The cases only use the storage::Store interface.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
+#include "comptoir/storage_pg/pg_store.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 namespace comptoir {
@@ -12,17 +19,55 @@ namespace {
 
 using storage::Transaction;
 
-class StoreContractTest : public ::testing::Test {
+const char* PgUrl() {
+  const char* v = std::getenv("COMPTOIR_TEST_PG_URL");
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+// Runs one statement on the maintenance database; "" on success, else the error.
+std::string PgAdmin(const std::string& statement) {
+  PGconn* c = PQconnectdb(PgUrl());
+  std::string err;
+  if (PQstatus(c) != CONNECTION_OK) {
+    err = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, statement.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return err;
+}
+
+// The maintenance URL with its database name replaced by `db`.
+std::string WithDatabase(const std::string& url, const std::string& db) {
+  auto scheme = url.find("://");
+  auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) return url + "/" + db;
+  auto query = url.find('?', slash);
+  return url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
+}
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("comptoir-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    if (GetParam() == "postgres") {
+      if (PgUrl() == nullptr) GTEST_SKIP() << "COMPTOIR_TEST_PG_URL is not set";
+      static std::atomic<int> counter{0};
+      pg_db_ = "comptoir_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+      std::string err = PgAdmin("CREATE DATABASE " + pg_db_);
+      ASSERT_EQ(err, "");
+    } else {
+      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      for (auto& ch : name) {
+        if (ch == '/') ch = '_';
+      }
+      dir_ = std::filesystem::temp_directory_path() /
+             ("comptoir-store-" + std::to_string(::getpid()) + "-" + name);
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+    }
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     ASSERT_TRUE(store_->Migrate().ok());
     ASSERT_TRUE(store_
                     ->Write([&](Transaction& tx) {
@@ -35,7 +80,24 @@ class StoreContractTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (!pg_db_.empty()) {
+      (void)PgAdmin("DROP DATABASE IF EXISTS " + pg_db_ + " WITH (FORCE)");
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  // (Re)opens the store of this test.
+  void OpenStore() {
+    store_.reset();
+    if (!pg_db_.empty()) {
+      auto s = pg::PgStore::Open({WithDatabase(PgUrl(), pg_db_)});
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      store_ = std::move(s).value();
+    } else {
+      auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      store_ = std::move(s).value();
+    }
   }
 
   domain::User NewUser(std::string name, std::string email) {
@@ -61,11 +123,12 @@ class StoreContractTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string pg_db_;
   std::unique_ptr<storage::Store> store_;
   AccountId account_;
 };
 
-TEST_F(StoreContractTest, InsertedUserReadsBackWithEveryField) {
+TEST_P(StoreContractTest, InsertedUserReadsBackWithEveryField) {
   auto u = NewUser("Ada", "ada@example.com");
   u.tags = {"vip", "beta"};
   u.user_fields["plan"] = "gold";
@@ -90,7 +153,7 @@ TEST_F(StoreContractTest, InsertedUserReadsBackWithEveryField) {
   EXPECT_EQ(got.external_id, "ext-1");
 }
 
-TEST_F(StoreContractTest, FailedWriteRollsBackEverythingItDid) {
+TEST_P(StoreContractTest, FailedWriteRollsBackEverythingItDid) {
   Status st = store_->Write([&](Transaction& tx) {
     auto r = tx.users().Insert(NewUser("Ghost", "ghost@example.com"));
     if (!r.ok()) return r.status();
@@ -108,7 +171,7 @@ TEST_F(StoreContractTest, FailedWriteRollsBackEverythingItDid) {
   EXPECT_EQ(n, 0);
 }
 
-TEST_F(StoreContractTest, DuplicateExternalIdIsAlreadyExists) {
+TEST_P(StoreContractTest, DuplicateExternalIdIsAlreadyExists) {
   auto u = NewUser("A", "a@example.com");
   u.external_id = "same";
   Insert(u);
@@ -116,7 +179,7 @@ TEST_F(StoreContractTest, DuplicateExternalIdIsAlreadyExists) {
   EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
 }
 
-TEST_F(StoreContractTest, ConcurrentWritesAreAllDurableAndIsolated) {
+TEST_P(StoreContractTest, ConcurrentWritesAreAllDurableAndIsolated) {
   constexpr int kThreads = 8, kEach = 25;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -146,7 +209,7 @@ TEST_F(StoreContractTest, ConcurrentWritesAreAllDurableAndIsolated) {
   EXPECT_EQ(n, kThreads * (kEach - (kEach + 2) / 3));
 }
 
-TEST_F(StoreContractTest, CursorPagingWalksForwardAndBack) {
+TEST_P(StoreContractTest, CursorPagingWalksForwardAndBack) {
   std::vector<UserId> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(Insert(NewUser("p" + std::to_string(i), "")));
   storage::PageRequest p;
@@ -192,7 +255,7 @@ TEST_F(StoreContractTest, CursorPagingWalksForwardAndBack) {
   EXPECT_TRUE(page.has_before);
 }
 
-TEST_F(StoreContractTest, SearchFindsByIdentityValueAndName) {
+TEST_P(StoreContractTest, SearchFindsByIdentityValueAndName) {
   UserId id = Insert(NewUser("Marie Curie", "marie@example.com"));
   ASSERT_TRUE(store_
                   ->Write([&](Transaction& tx) {
@@ -217,7 +280,7 @@ TEST_F(StoreContractTest, SearchFindsByIdentityValueAndName) {
   }
 }
 
-TEST_F(StoreContractTest, OrganizationDomainsAreUniqueAndFindable) {
+TEST_P(StoreContractTest, OrganizationDomainsAreUniqueAndFindable) {
   domain::Organization o;
   o.account_id = account_;
   o.name = "Acme";
@@ -240,12 +303,9 @@ TEST_F(StoreContractTest, OrganizationDomainsAreUniqueAndFindable) {
   EXPECT_EQ(found, "Acme");
 }
 
-TEST_F(StoreContractTest, DataSurvivesReopen) {
+TEST_P(StoreContractTest, DataSurvivesReopen) {
   UserId id = Insert(NewUser("Persisted", "p@example.com"));
-  store_.reset();
-  auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
-  ASSERT_TRUE(s.ok());
-  store_ = std::move(s).value();
+  ASSERT_NO_FATAL_FAILURE(OpenStore());
   ASSERT_TRUE(store_->Migrate().ok());  // idempotent
   std::string name;
   ASSERT_TRUE(store_
@@ -256,6 +316,9 @@ TEST_F(StoreContractTest, DataSurvivesReopen) {
                   .ok());
   EXPECT_EQ(name, "Persisted");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
 }  // namespace comptoir

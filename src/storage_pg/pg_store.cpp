@@ -1,0 +1,190 @@
+#include "comptoir/storage_pg/pg_store.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "comptoir/common/clock.hpp"
+#include "comptoir/common/log.hpp"
+#include "comptoir/storage_sql/migrations.hpp"
+#include "comptoir/storage_sql/sql_transaction.hpp"
+#include "pg_connection.hpp"
+
+namespace comptoir::pg {
+
+namespace {
+
+constexpr int kMaxAttempts = 5;
+// pg_advisory_xact_lock key held while migrating ("comptoir" in ASCII, truncated).
+constexpr std::int64_t kMigrationLock = 0x636f6d70746f6972;
+
+Status RunGuarded(const storage::TxFn& fn, storage::Transaction& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Internal(std::string("unexpected exception in a transaction: ") + e.what());
+  }
+}
+
+}  // namespace
+
+std::string RedactUrl(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto start = scheme + 3;
+  auto at = url.find('@', start);
+  auto slash = url.find('/', start);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  auto colon = url.find(':', start);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon) + url.substr(at);
+}
+
+struct PgStore::Impl {
+  PgOptions options;
+  std::mutex mu;
+  std::vector<std::unique_ptr<PgConnection>> idle;
+
+  Result<std::unique_ptr<PgConnection>> Acquire() {
+    for (;;) {
+      std::unique_ptr<PgConnection> c;
+      {
+        std::lock_guard lock(mu);
+        if (idle.empty()) break;
+        c = std::move(idle.back());
+        idle.pop_back();
+      }
+      if (c->Healthy()) return c;
+      // A broken (or left-in-a-transaction) connection is dropped; try the next one.
+    }
+    return PgConnection::Open(options.url);
+  }
+
+  void Release(std::unique_ptr<PgConnection> c) {
+    if (!c->Healthy()) return;
+    std::lock_guard lock(mu);
+    if (static_cast<int>(idle.size()) < options.pool_size) idle.push_back(std::move(c));
+  }
+
+  // BEGIN <begin>; fn; COMMIT — ROLLBACK on error. Runs the OnCommit callbacks.
+  Status RunTx(const char* begin, const storage::TxFn& fn) {
+    auto conn = Acquire();
+    if (!conn.ok()) return std::move(conn).TakeStatus();
+    auto c = std::move(conn).value();
+    Status st = c->ExecScript(begin);
+    if (st.code() == ErrorCode::kUnavailable) {
+      // An idle connection the server dropped (restart, idle timeout) only shows as broken
+      // once used: nothing ran yet, so start over once on a new connection.
+      auto fresh = PgConnection::Open(options.url);
+      if (!fresh.ok()) return std::move(fresh).TakeStatus();
+      c = std::move(fresh).value();
+      st = c->ExecScript(begin);
+    }
+    std::vector<std::function<void()>> callbacks;
+    if (st.ok()) {
+      sql::SqlTransaction tx(*c);
+      st = RunGuarded(fn, tx);
+      if (st.ok()) {
+        st = c->ExecScript("COMMIT");
+        if (st.ok()) callbacks = tx.TakeOnCommit();
+      }
+      if (!st.ok()) (void)c->ExecScript("ROLLBACK");
+    }
+    Release(std::move(c));
+    for (auto& cb : callbacks) cb();
+    return st;
+  }
+
+  Status WithRetry(const char* begin, const storage::TxFn& fn) {
+    Status st;
+    for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+      st = RunTx(begin, fn);
+      if (st.code() != ErrorCode::kAborted) return st;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+    }
+    return st;
+  }
+};
+
+PgStore::PgStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PgStore::~PgStore() = default;
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(const PgOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (impl->options.pool_size < 1) impl->options.pool_size = 1;
+  auto first = PgConnection::Open(options.url);
+  if (!first.ok()) return std::move(first).TakeStatus();
+  impl->idle.push_back(std::move(first).value());
+  return std::unique_ptr<PgStore>(new PgStore(std::move(impl)));
+}
+
+Status PgStore::Migrate() {
+  auto conn = impl_->Acquire();
+  if (!conn.ok()) return std::move(conn).TakeStatus();
+  auto c = std::move(conn).value();
+  auto run = [&]() -> Status {
+    COMPTOIR_RETURN_IF_ERROR(c->ExecScript("BEGIN"));
+    auto lock = c->Query("SELECT pg_advisory_xact_lock(?::bigint)", {kMigrationLock});
+    if (!lock.ok()) return std::move(lock).TakeStatus();
+    COMPTOIR_RETURN_IF_ERROR(
+        c->ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                      "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+    for (const auto& m : sql::Migrations(sql::Dialect::kPostgres)) {
+      auto rows = c->Query("SELECT 1 FROM schema_migrations WHERE version = ?",
+                           {static_cast<std::int64_t>(m.version)});
+      if (!rows.ok()) return std::move(rows).TakeStatus();
+      if (!rows->empty()) continue;
+      Status st = c->ExecScript(m.sql);
+      if (st.ok()) {
+        auto ins =
+            c->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    {static_cast<std::int64_t>(m.version), m.name, SystemClock().Now()});
+        if (!ins.ok()) st = std::move(ins).TakeStatus();
+      }
+      if (!st.ok()) {
+        return Status(
+            ErrorCode::kInternal,
+            "migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + st.message(),
+            "MigrationFailed");
+      }
+      log::Info("migration applied", {{"version", m.version}, {"name", m.name}});
+    }
+    return c->ExecScript("COMMIT");
+  };
+  Status st = run();
+  if (!st.ok()) (void)c->ExecScript("ROLLBACK");
+  impl_->Release(std::move(c));
+  return st;
+}
+
+// REPEATABLE READ: a write that updates a row another transaction changed since its
+// snapshot fails with 40001 and is run again (no lost updates of read-modify-write), while
+// inserts of distinct rows never conflict. Uniqueness races end in 23505 (DuplicateValue).
+Status PgStore::Write(const storage::TxFn& fn) {
+  return impl_->WithRetry("BEGIN ISOLATION LEVEL REPEATABLE READ", fn);
+}
+
+Status PgStore::Read(const storage::TxFn& fn) {
+  return impl_->WithRetry("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+}
+
+Status PgStore::Ping() {
+  Status st;
+  for (int attempt = 0; attempt < 2; ++attempt) {  // a stale pooled connection, then a new one
+    auto conn = impl_->Acquire();
+    if (!conn.ok()) return std::move(conn).TakeStatus();
+    auto c = std::move(conn).value();
+    auto r = c->Query("SELECT 1", {});
+    impl_->Release(std::move(c));
+    if (r.ok()) return Status::Ok();
+    st = std::move(r).TakeStatus();
+    if (st.code() != ErrorCode::kUnavailable) break;
+  }
+  return st;
+}
+
+std::string PgStore::Describe() const { return RedactUrl(impl_->options.url); }
+
+}  // namespace comptoir::pg
