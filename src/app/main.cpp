@@ -1,4 +1,4 @@
-// comptoir: serve | migrate | admin create-user | admin create-token
+// comptoir: serve | migrate | admin create-user | admin create-token | admin seed | db copy
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <condition_variable>
@@ -11,6 +11,7 @@
 #include "comptoir/api/api.hpp"
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
+#include "comptoir/db_copy/db_copy.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/services/seeder.hpp"
 #include "comptoir/services/services.hpp"
@@ -186,7 +187,31 @@ int main(int argc, char** argv) {
   create_token->add_option("--email", email, "The user's email address")->required();
   create_token->add_option("--description", description, "What the token is for");
   add_storage(create_token);
+  auto* db = cli.add_subcommand("db", "Database commands");
+  db->require_subcommand(1);
+  db_copy::CopyOptions copy;
+  auto* copy_cmd = db->add_subcommand(
+      "copy",
+      "Copy every table of a SQLite install into an empty PostgreSQL database.\n"
+      "The source is read in one snapshot (the server may keep running); the target schema is\n"
+      "created as `comptoir migrate` would. Rows go in batches, each committed with its\n"
+      "progress (table db_copy_progress): after an interruption, run the same command again to\n"
+      "resume. Every table is then verified (row count and SHA-256 of its rows); the command\n"
+      "exits non-zero on a mismatch. Re-running a finished copy only verifies.");
+  copy_cmd->add_option("--from", copy.from, "Source: sqlite:///path/to/comptoir.db")->required();
+  copy_cmd->add_option("--to", copy.to, "Target: postgresql://USER@HOST:PORT/DB")->required();
+  copy_cmd->add_option("--batch", copy.batch_size, "Rows per INSERT and transaction")
+      ->check(CLI::Range(1, 100000));
   CLI11_PARSE(cli, argc, argv);
+
+  if (copy_cmd->parsed()) {
+    log::SetLevel(log::Level::kOff);
+    copy.progress = &std::cerr;
+    auto report = db_copy::CopyDatabase(copy);
+    if (!report.ok()) return app::Fail(report.status());
+    std::cout << db_copy::FormatReport(*report) << std::flush;
+    return report->ok() ? 0 : 1;
+  }
 
   auto was_set = [](CLI::App* sub, const char* opt) {
     return sub->get_option_no_throw(opt) != nullptr && sub->count(opt) > 0;

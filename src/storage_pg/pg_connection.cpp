@@ -1,5 +1,7 @@
 #include "pg_connection.hpp"
 
+#include "comptoir/storage_pg/pg_connection_factory.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -153,6 +155,16 @@ Status PgConnection::ExecScript(std::string_view sql) {
     return Error(res.get(), "exec");
   }
   return Status::Ok();
+}
+
+}  // namespace comptoir::pg
+
+namespace comptoir::pg {
+
+Result<std::unique_ptr<sql::Connection>> OpenPgConnection(const std::string& url) {
+  auto c = PgConnection::Open(url);
+  if (!c.ok()) return std::move(c).TakeStatus();
+  return std::unique_ptr<sql::Connection>(std::move(c).value());
 }
 
 }  // namespace comptoir::pg

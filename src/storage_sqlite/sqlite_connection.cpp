@@ -1,5 +1,7 @@
 #include "sqlite_connection.hpp"
 
+#include "comptoir/storage_sqlite/sqlite_connection_factory.hpp"
+
 #include "comptoir/common/log.hpp"
 
 namespace comptoir::sqlite {
@@ -157,6 +159,17 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
     return st;
   }
   return Status::Ok();
+}
+
+}  // namespace comptoir::sqlite
+
+namespace comptoir::sqlite {
+
+Result<std::unique_ptr<sql::Connection>> OpenSqliteConnection(const std::string& path,
+                                                              bool read_only) {
+  auto c = SqliteConnection::Open(path, read_only);
+  if (!c.ok()) return std::move(c).TakeStatus();
+  return std::unique_ptr<sql::Connection>(std::move(c).value());
 }
 
 }  // namespace comptoir::sqlite
