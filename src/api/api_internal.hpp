@@ -116,6 +116,12 @@ struct TagRequest {
 };
 Result<TagRequest> ParseTagRequest(const ApiContext& c);
 
+// Bulk requests: ?ids=1,2 → [{"id":1},…]; ?external_ids=a,b →
+// [{"external_id_lookup":"a"},…], each merged into `base`; 400 when neither is given.
+Result<json::array> TargetItems(const ApiContext& c, const json::object& base);
+// Enqueues a bulk job of `items` and answers {"job_status": …}.
+http::Response EnqueueJob(ApiContext& c, const std::string& kind, json::array items);
+
 // Path parameter as a positive id, or 404.
 Result<std::int64_t> PathId(const ApiContext& c, std::string_view name = "id");
 // "1,2,3" → ids (400 on garbage, at most 100).

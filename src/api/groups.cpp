@@ -277,21 +277,14 @@ void RegisterGroupRoutes(Routes& r) {
     if (!items || !items->is_array()) {
       return Fail(c, InvalidArgument("group_memberships must be a list"));
     }
-    auto job = c.svc.jobs.Enqueue(c.ctx, "group_memberships.create_many", items->get_array());
-    if (!job.ok()) return Fail(c, job.status());
-    return Envelope("job_status", JobStatusJson(c, *job));
+    return EnqueueJob(c, "group_memberships.create_many", items->get_array());
   });
 
   r.Delete("/api/v2/group_memberships/destroy_many", Access::kAdmin, [](ApiContext& c) {
-    const std::string* ids = c.req.Query("ids");
-    if (!ids) return Fail(c, InvalidArgument("ids is required"));
-    auto list = IdList(*ids);
-    if (!list.ok()) return Fail(c, list.status());
-    json::array items;
-    for (auto id : *list) items.push_back(json::object{{"id", id}});
-    auto job = c.svc.jobs.Enqueue(c.ctx, "group_memberships.destroy_many", std::move(items));
-    if (!job.ok()) return Fail(c, job.status());
-    return Envelope("job_status", JobStatusJson(c, *job));
+    if (!c.req.Query("ids")) return Fail(c, InvalidArgument("ids is required"));
+    auto items = TargetItems(c, {});
+    if (!items.ok()) return Fail(c, items.status());
+    return EnqueueJob(c, "group_memberships.destroy_many", std::move(items).value());
   });
 }
 

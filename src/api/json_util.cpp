@@ -230,6 +230,38 @@ Result<TagRequest> ParseTagRequest(const ApiContext& c) {
   return out;
 }
 
+http::Response EnqueueJob(ApiContext& c, const std::string& kind, json::array items) {
+  auto job = c.svc.jobs.Enqueue(c.ctx, kind, std::move(items));
+  if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
+  return Envelope("job_status", JobStatusJson(c, *job));
+}
+
+Result<json::array> TargetItems(const ApiContext& c, const json::object& base) {
+  json::array items;
+  if (const auto* ids = c.req.Query("ids")) {
+    auto list = IdList(*ids);
+    if (!list.ok()) return list.status();
+    for (auto id : *list) {
+      json::object item = base;
+      item["id"] = id;
+      items.push_back(std::move(item));
+    }
+    return items;
+  }
+  if (const auto* ext = c.req.Query("external_ids")) {
+    auto list = SplitCsv(*ext);
+    if (list.empty()) return InvalidArgument("external_ids is required");
+    if (list.size() > 100) return InvalidArgument("At most 100 external ids can be given");
+    for (const auto& e : list) {
+      json::object item = base;
+      item["external_id_lookup"] = e;
+      items.push_back(std::move(item));
+    }
+    return items;
+  }
+  return InvalidArgument("ids or external_ids is required");
+}
+
 Result<std::int64_t> PathId(const ApiContext& c, std::string_view name) {
   std::string_view s = c.req.Param(name);
   std::int64_t n = 0;

@@ -119,40 +119,6 @@ http::Response MembershipList(ApiContext& c,
   return Envelope("organization_memberships", std::move(arr));
 }
 
-http::Response EnqueueJob(ApiContext& c, const std::string& kind, json::array items) {
-  auto job = c.svc.jobs.Enqueue(c.ctx, kind, std::move(items));
-  if (!job.ok()) return Fail(c, job.status());
-  return Envelope("job_status", JobStatusJson(c, *job));
-}
-
-// ?ids=1,2 → [{"id":1},…]; ?external_ids=a,b → [{"external_id_lookup":"a"},…], each
-// merged into `base`.
-Result<json::array> TargetItems(const ApiContext& c, const json::object& base) {
-  json::array items;
-  if (const auto* ids = c.req.Query("ids")) {
-    auto list = IdList(*ids);
-    if (!list.ok()) return list.status();
-    for (auto id : *list) {
-      json::object item = base;
-      item["id"] = id;
-      items.push_back(std::move(item));
-    }
-    return items;
-  }
-  if (const auto* ext = c.req.Query("external_ids")) {
-    auto list = SplitCsv(*ext);
-    if (list.empty()) return InvalidArgument("external_ids is required");
-    if (list.size() > 100) return InvalidArgument("At most 100 external ids can be given");
-    for (const auto& e : list) {
-      json::object item = base;
-      item["external_id_lookup"] = e;
-      items.push_back(std::move(item));
-    }
-    return items;
-  }
-  return InvalidArgument("ids or external_ids is required");
-}
-
 // The tags of an organisation: GET list, POST replace, PUT add, DELETE remove.
 ApiHandler TagsHandler(services::OrganizationService::TagOp op, bool read_only) {
   return [op, read_only](ApiContext& c) {

@@ -547,46 +547,34 @@ void RegisterTicketRoutes(Routes& r) {
     if (!list || !list->is_array()) {
       return ErrorResponse(InvalidArgument("tickets must be a list"), c.req.request_id);
     }
-    auto job = c.svc.jobs.Enqueue(c.ctx, "tickets.create_many", list->get_array());
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    return EnqueueJob(c, "tickets.create_many", list->get_array());
   });
   r.Put("/api/v2/tickets/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
-    json::array items;
-    if (const auto* ids = c.req.Query("ids")) {
-      auto list = IdList(*ids);
-      if (!list.ok()) return ErrorResponse(list.status(), c.req.request_id);
+    if (c.req.Query("ids")) {
       const auto* t = body->if_contains("ticket");
       if (!t || !t->is_object()) {
         return ErrorResponse(InvalidArgument("ticket must be an object"), c.req.request_id);
       }
-      for (auto id : *list) {
-        json::object item = t->get_object();
-        item["id"] = id;
-        items.push_back(std::move(item));
-      }
-    } else if (const auto* list = body->if_contains("tickets"); list && list->is_array()) {
-      items = list->get_array();
-    } else {
+      auto items = TargetItems(c, t->get_object());
+      if (!items.ok()) return ErrorResponse(items.status(), c.req.request_id);
+      return EnqueueJob(c, "tickets.update_many", std::move(items).value());
+    }
+    const auto* list = body->if_contains("tickets");
+    if (!list || !list->is_array()) {
       return ErrorResponse(InvalidArgument("ids with ticket, or tickets, is required"),
                            c.req.request_id);
     }
-    auto job = c.svc.jobs.Enqueue(c.ctx, "tickets.update_many", std::move(items));
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    return EnqueueJob(c, "tickets.update_many", list->get_array());
   });
   r.Delete("/api/v2/tickets/destroy_many", Access::kStaff, [](ApiContext& c) {
-    const auto* ids = c.req.Query("ids");
-    if (!ids) return ErrorResponse(InvalidArgument("ids is required"), c.req.request_id);
-    auto list = IdList(*ids);
-    if (!list.ok()) return ErrorResponse(list.status(), c.req.request_id);
-    json::array items;
-    for (auto id : *list) items.push_back(json::object{{"id", id}});
-    auto job = c.svc.jobs.Enqueue(c.ctx, "tickets.destroy_many", std::move(items));
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    if (!c.req.Query("ids")) {
+      return ErrorResponse(InvalidArgument("ids is required"), c.req.request_id);
+    }
+    auto items = TargetItems(c, {});
+    if (!items.ok()) return ErrorResponse(items.status(), c.req.request_id);
+    return EnqueueJob(c, "tickets.destroy_many", std::move(items).value());
   });
   r.Post("/api/v2/tickets/{id}/merge", Access::kStaff, [](ApiContext& c) {
     auto id = TicketParam(c);
@@ -598,9 +586,7 @@ void RegisterTicketRoutes(Routes& r) {
     }
     json::object item = *body;
     item["target_id"] = id->value;
-    auto job = c.svc.jobs.Enqueue(c.ctx, "tickets.merge", json::array{std::move(item)});
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    return EnqueueJob(c, "tickets.merge", json::array{std::move(item)});
   });
 
   // Tags.

@@ -405,9 +405,7 @@ void RegisterUserRoutes(Routes& r) {
       if (!users || !users->is_array()) {
         return ErrorResponse(InvalidArgument("users must be a list"), c.req.request_id);
       }
-      auto job = c.svc.jobs.Enqueue(c.ctx, kind, users->get_array());
-      if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-      return Envelope("job_status", JobStatusJson(c, *job));
+      return EnqueueJob(c, kind, users->get_array());
     };
   };
   r.Post("/api/v2/users/create_many", Access::kStaff, bulk("users.create_many"));
@@ -417,56 +415,27 @@ void RegisterUserRoutes(Routes& r) {
   r.Put("/api/v2/users/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
-    json::array items;
-    if (const auto* ids = c.req.Query("ids")) {
-      auto list = IdList(*ids);
-      if (!list.ok()) return ErrorResponse(list.status(), c.req.request_id);
+    if (c.req.Query("ids") || c.req.Query("external_ids")) {
       const auto* user = body->if_contains("user");
       if (!user || !user->is_object()) {
         return ErrorResponse(InvalidArgument("user must be an object"), c.req.request_id);
       }
-      for (auto id : *list) {
-        json::object item = user->get_object();
-        item["id"] = id;
-        items.push_back(std::move(item));
-      }
-    } else if (const auto* ext = c.req.Query("external_ids")) {
-      const auto* user = body->if_contains("user");
-      if (!user || !user->is_object()) {
-        return ErrorResponse(InvalidArgument("user must be an object"), c.req.request_id);
-      }
-      for (const auto& e : SplitCsv(*ext)) {
-        json::object item = user->get_object();
-        item["external_id_lookup"] = e;
-        items.push_back(std::move(item));
-      }
-    } else if (const auto* users = body->if_contains("users"); users && users->is_array()) {
-      items = users->get_array();
-    } else {
+      auto items = TargetItems(c, user->get_object());
+      if (!items.ok()) return ErrorResponse(items.status(), c.req.request_id);
+      return EnqueueJob(c, "users.update_many", std::move(items).value());
+    }
+    const auto* users = body->if_contains("users");
+    if (!users || !users->is_array()) {
       return ErrorResponse(InvalidArgument("ids with user, or users, is required"),
                            c.req.request_id);
     }
-    auto job = c.svc.jobs.Enqueue(c.ctx, "users.update_many", std::move(items));
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    return EnqueueJob(c, "users.update_many", users->get_array());
   });
 
   r.Delete("/api/v2/users/destroy_many", Access::kStaff, [](ApiContext& c) {
-    json::array items;
-    if (const auto* ids = c.req.Query("ids")) {
-      auto list = IdList(*ids);
-      if (!list.ok()) return ErrorResponse(list.status(), c.req.request_id);
-      for (auto id : *list) items.push_back(json::object{{"id", id}});
-    } else if (const auto* ext = c.req.Query("external_ids")) {
-      for (const auto& e : SplitCsv(*ext)) {
-        items.push_back(json::object{{"external_id_lookup", e}});
-      }
-    } else {
-      return ErrorResponse(InvalidArgument("ids or external_ids is required"), c.req.request_id);
-    }
-    auto job = c.svc.jobs.Enqueue(c.ctx, "users.destroy_many", std::move(items));
-    if (!job.ok()) return ErrorResponse(job.status(), c.req.request_id);
-    return Envelope("job_status", JobStatusJson(c, *job));
+    auto items = TargetItems(c, {});
+    if (!items.ok()) return ErrorResponse(items.status(), c.req.request_id);
+    return EnqueueJob(c, "users.destroy_many", std::move(items).value());
   });
 
   r.Put("/api/v2/users/{id}", Access::kSignedIn, [](ApiContext& c) {
