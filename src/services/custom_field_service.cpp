@@ -42,6 +42,23 @@ bool ValidRegexp(const std::string& pattern) {
 
 }  // namespace
 
+void CustomFieldService::ApplyRegexp(const std::string& type,
+                                     const std::optional<std::string>& incoming,
+                                     std::string& pattern, Validation& v) {
+  if (type != "regexp") {
+    pattern.clear();
+    return;
+  }
+  if (incoming) pattern = *incoming;
+  if (pattern.empty()) {
+    v.Add("regexp_for_validation", "BlankValue",
+          "Regular expression: cannot be blank for a regexp field");
+  } else if (pattern.size() > 1024 || !ValidRegexp(pattern)) {
+    v.Add("regexp_for_validation", "InvalidValue",
+          "Regular expression: " + pattern + " is not valid");
+  }
+}
+
 std::string CustomFieldService::NormalizeOptionValue(std::string_view raw) {
   std::string out;
   bool space = false;
@@ -110,18 +127,7 @@ Status CustomFieldService::Apply(Transaction& tx, const Context& ctx, domain::Cu
   if (in.position) f.position = *in.position;
   if (in.active) f.active = *in.active;
 
-  if (f.type == "regexp") {
-    if (in.regexp_for_validation) f.regexp_for_validation = *in.regexp_for_validation;
-    if (f.regexp_for_validation.empty()) {
-      v.Add("regexp_for_validation", "BlankValue",
-            "Regular expression: cannot be blank for a regexp field");
-    } else if (f.regexp_for_validation.size() > 1024 || !ValidRegexp(f.regexp_for_validation)) {
-      v.Add("regexp_for_validation", "InvalidValue",
-            "Regular expression: " + f.regexp_for_validation + " is not valid");
-    }
-  } else {
-    f.regexp_for_validation.clear();
-  }
+  CustomFieldService::ApplyRegexp(f.type, in.regexp_for_validation, f.regexp_for_validation, v);
 
   if (f.type == "checkbox") {
     if (in.tag) f.tag = NormalizeOptionValue(*in.tag);

@@ -39,15 +39,6 @@ bool IsCustomType(std::string_view type) {
 
 bool HasOptions(std::string_view type) { return type == "tagger" || type == "multiselect"; }
 
-bool ValidRegexp(const std::string& pattern) {
-  try {
-    std::regex re(pattern);
-    return true;
-  } catch (const std::regex_error&) {
-    return false;
-  }
-}
-
 struct SystemField {
   const char* type;
   const char* title;
@@ -419,18 +410,7 @@ Status TicketFieldService::Apply(Transaction& tx, TicketField& f, const TicketFi
   if (f.required_in_portal) f.editable_in_portal = true;
   if (f.editable_in_portal) f.visible_in_portal = true;
 
-  if (f.type == "regexp") {
-    if (in.regexp_for_validation) f.regexp_for_validation = *in.regexp_for_validation;
-    if (f.regexp_for_validation.empty()) {
-      v.Add("regexp_for_validation", "BlankValue",
-            "Regular expression: cannot be blank for a regexp field");
-    } else if (f.regexp_for_validation.size() > 1024 || !ValidRegexp(f.regexp_for_validation)) {
-      v.Add("regexp_for_validation", "InvalidValue",
-            "Regular expression: " + f.regexp_for_validation + " is not valid");
-    }
-  } else {
-    f.regexp_for_validation.clear();
-  }
+  CustomFieldService::ApplyRegexp(f.type, in.regexp_for_validation, f.regexp_for_validation, v);
 
   if (f.type == "checkbox") {
     if (in.tag) f.tag = Tag(*in.tag);

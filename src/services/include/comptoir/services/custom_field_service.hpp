@@ -66,6 +66,11 @@ class CustomFieldService {
                       std::int64_t option_id);
 
   // Option values as stored: lower case, whitespace runs become '_'.
+  // The regexp rule shared by user, organisation and ticket fields: a "regexp" field
+  // takes `incoming` when given and needs a pattern std::regex compiles (≤ 1,024 bytes),
+  // else a problem on "regexp_for_validation"; other types keep no pattern.
+  static void ApplyRegexp(const std::string& type, const std::optional<std::string>& incoming,
+                          std::string& pattern, Validation& v);
   static std::string NormalizeOptionValue(std::string_view raw);
 
  private:
