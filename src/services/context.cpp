@@ -2,6 +2,26 @@
 
 namespace comptoir::services {
 
+domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
+                                   const domain::Ticket& ticket) {
+  domain::TicketScope scope;
+  const domain::Actor& actor = ctx.actor;
+  if (actor.system || !actor.user_id) return scope;
+  if (actor.is_staff()) {
+    if (actor.ticket_access == domain::TicketAccess::kWithinGroups && ticket.group_id &&
+        tx.group_memberships().Find(ctx.account(), actor.user_id, ticket.group_id).ok()) {
+      scope.groups.push_back(ticket.group_id);
+    }
+  } else if (ticket.organization_id &&
+             tx.organization_memberships()
+                 .Find(ctx.account(), actor.user_id, ticket.organization_id)
+                 .ok()) {
+    auto org = tx.organizations().Get(ctx.account(), ticket.organization_id);
+    if (org.ok() && org->shared_tickets) scope.shared_organizations.push_back(org->id);
+  }
+  return scope;
+}
+
 Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,
                    std::string source_type, std::int64_t source_id, std::string label,
                    std::string action, std::string description) {

@@ -286,24 +286,7 @@ Status UploadService::CheckVisible(Transaction& tx, const Context& ctx,
     return ticket.status().code() == ErrorCode::kNotFound ? NotFound() : ticket.status();
   }
   if (ticket->deleted_at && !actor.is_staff()) return NotFound();
-  // The scope of this one ticket: is the caller in its group (agents), or a member of its
-  // organisation when that organisation shares its tickets (end users)?
-  domain::TicketScope scope;
-  if (actor.is_staff()) {
-    if (ticket->group_id && actor.user_id &&
-        tx.group_memberships().Find(ctx.account(), actor.user_id, ticket->group_id).ok()) {
-      scope.groups.push_back(ticket->group_id);
-    }
-  } else if (ticket->organization_id) {
-    if (tx.organization_memberships()
-            .Find(ctx.account(), actor.user_id, ticket->organization_id)
-            .ok()) {
-      auto org = tx.organizations().Get(ctx.account(), ticket->organization_id);
-      if (org.ok() && org->shared_tickets) {
-        scope.shared_organizations.push_back(ticket->organization_id);
-      }
-    }
-  }
+  const domain::TicketScope scope = TicketScopeFor(tx, ctx, *ticket);
   if (!domain::CanViewTicket(actor, *ticket, scope)) return NotFound();
   if (!actor.is_staff()) {
     auto comment = tx.comments().Get(ctx.account(), a.comment_id);

@@ -21,6 +21,12 @@ struct ServiceEnv {
   const Clock& clock;
 };
 
+// The caller's ticket scope as far as one ticket goes: whether an agent is in its group,
+// whether an end user belongs to its organisation and that organisation shares tickets.
+// Two point lookups at most; lists use TicketService::ScopeOf instead.
+domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
+                                   const domain::Ticket& ticket);
+
 // Records one entry of the account's audit log inside `tx`.
 Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,
                    std::string source_type, std::int64_t source_id, std::string label,
