@@ -364,6 +364,71 @@ CREATE TABLE ticket_forms (
 );
 )SQL";
 
+// Migration 3: running several nodes on one database. Accounts get a subdomain (the
+// Host header picks the account); browser sessions and failed sign-ins live in the
+// database so that every node sees them; `cluster_nodes` is the registry of live nodes
+// (heartbeats), `cluster_periods` makes a periodic task run once per period across the
+// cluster (the first node to insert the period runs it), and `queued_jobs` is the
+// leased job queue (FOR UPDATE SKIP LOCKED on PostgreSQL; a dead node's lease expires).
+constexpr const char* kCluster = R"SQL(
+ALTER TABLE accounts ADD COLUMN subdomain TEXT;
+CREATE UNIQUE INDEX accounts_subdomain ON accounts(subdomain);
+CREATE TABLE sessions (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  ip_address TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(account_id, user_id);
+CREATE TABLE sign_in_failures (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  key_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX sign_in_failures_key ON sign_in_failures(account_id, key_hash, created_at);
+CREATE TABLE cluster_nodes (
+  id TEXT PRIMARY KEY,
+  hostname TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  version TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL
+);
+CREATE TABLE cluster_periods (
+  task TEXT NOT NULL,
+  period_start BIGINT NOT NULL,
+  node_id TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  PRIMARY KEY (task, period_start)
+);
+CREATE TABLE queued_jobs (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_at BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX queued_jobs_key ON queued_jobs(account_id, idempotency_key);
+CREATE INDEX queued_jobs_ready ON queued_jobs(status, run_at);
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -381,6 +446,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
   return {
       {1, "people", Render(kPeople, dialect)},
       {2, "tickets", Render(kTickets, dialect)},
+      {3, "cluster", Render(kCluster, dialect)},
   };
 }
 
