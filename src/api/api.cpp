@@ -14,6 +14,11 @@ namespace comptoir::api {
 namespace {
 
 // Fixed one-minute windows per caller.
+// Per-user requests per minute, counted on this node. With N live nodes sharing the
+// database each node allows ceil(L / N) (docs/scaling.md has the maths): with an even
+// load balancer a user gets about L per minute across the cluster, never much more;
+// with a sticky one, ceil(L / N) on the node they stick to. The headers report the
+// cluster-wide figures (L, and this node's remainder times N, at most L).
 class RateLimiter {
  public:
   explicit RateLimiter(int per_minute) : limit_(per_minute) {}
@@ -24,9 +29,11 @@ class RateLimiter {
     int remaining = 0;
     int reset_in = 60;
   };
-  Decision Take(const std::string& key, Timestamp now) {
+  Decision Take(const std::string& key, Timestamp now, int nodes) {
     Decision d;
     if (limit_ <= 0) return d;
+    nodes = std::max(nodes, 1);
+    const int node_limit = (limit_ + nodes - 1) / nodes;
     const Timestamp window = now - now % 60;
     std::lock_guard lock(mu_);
     if (windows_.size() > 100000) windows_.clear();
@@ -36,12 +43,12 @@ class RateLimiter {
       w.used = 0;
     }
     d.reset_in = static_cast<int>(window + 60 - now);
-    if (w.used >= limit_) {
+    if (w.used >= node_limit) {
       d.allowed = false;
       return d;
     }
     ++w.used;
-    d.remaining = limit_ - w.used;
+    d.remaining = std::min(limit_, (node_limit - w.used) * nodes);
     return d;
   }
 
@@ -78,65 +85,67 @@ Api::Api(services::Services& services, ApiOptions options)
     : impl_(std::make_unique<Impl>(services, std::move(options))) {
   // Each route's handler builds the ApiContext, authenticates, checks the access level
   // and the rate limit, then calls the resource handler.
-  Routes add(
-      [this](std::string_view method, std::string_view pattern, Access access, ApiHandler fn) {
-        auto route = std::make_shared<Route>(Route{access, std::move(fn)});
-        impl_->router.Add(method, pattern, [this, route](http::Request& req) -> http::Response {
-          ApiContext c{req, impl_->svc, {}, false, {}};
-          std::string_view host = req.Header("Host");
-          std::string_view proto = req.Header("X-Forwarded-Proto");
-          c.base_url = std::string(proto == "https" ? "https" : "http") + "://" +
-                       std::string(host.empty() ? "localhost" : host) + "/api/v2";
-          c.ctx.ip_address = req.remote_address;
-          c.ctx.actor.account_id = impl_->options.account;
-          Status auth = impl_->Authenticate(req, c);
-          if (!auth.ok()) return ErrorResponse(auth, req.request_id);
-          if (!c.authenticated && route->access != Access::kPublic) {
-            return ErrorResponse(Unauthenticated(), req.request_id);
-          }
-          if (c.authenticated) {
-            if (route->access == Access::kStaff && !c.actor().is_staff()) {
-              return ErrorResponse(PermissionDenied(), req.request_id);
-            }
-            if (route->access == Access::kAdmin && !c.actor().is_admin()) {
-              return ErrorResponse(PermissionDenied(), req.request_id);
-            }
-            const bool write = req.method != "GET" && req.method != "HEAD";
-            if (!domain::HasScope(c.actor(), write, "users")) {
-              return ErrorResponse(PermissionDenied("The OAuth token lacks the needed scope"),
-                                   req.request_id);
-            }
-          }
-          const std::string key = c.authenticated ? "u:" + std::to_string(c.actor().user_id.value)
-                                                  : "ip:" + req.remote_address;
-          // Health checks are never limited: load balancers poll them.
-          const bool limited = req.path.rfind("/api/", 0) == 0;
-          auto d = limited ? impl_->limiter.Take(key, impl_->svc.env.clock.Now())
-                           : RateLimiter::Decision{};
-          http::Response resp;
-          if (!d.allowed) {
-            Status st(ErrorCode::kResourceExhausted, "Rate limit exceeded", "TooManyRequests");
-            st.WithRetryAfter(d.reset_in);
-            resp = ErrorResponse(st, req.request_id);
-          } else {
-            try {
-              resp = route->fn(c);
-            } catch (const std::exception& e) {
-              resp = ErrorResponse(Internal(e.what()), req.request_id);
-            }
-          }
-          if (limited && impl_->limiter.limit() > 0) {
-            const std::string limit = std::to_string(impl_->limiter.limit());
-            const std::string remaining = std::to_string(d.remaining);
-            resp.Header("X-Rate-Limit", limit);
-            resp.Header("X-Rate-Limit-Remaining", remaining);
-            resp.Header("ratelimit-limit", limit);
-            resp.Header("ratelimit-remaining", remaining);
-            resp.Header("ratelimit-reset", std::to_string(d.reset_in));
-          }
-          return resp;
-        });
-      });
+  Routes add([this](std::string_view method, std::string_view pattern, Access access,
+                    ApiHandler fn) {
+    auto route = std::make_shared<Route>(Route{access, std::move(fn)});
+    impl_->router.Add(method, pattern, [this, route](http::Request& req) -> http::Response {
+      ApiContext c{req, impl_->svc, {}, false, {}};
+      std::string_view host = req.Header("Host");
+      std::string_view proto = req.Header("X-Forwarded-Proto");
+      c.base_url = std::string(proto == "https" ? "https" : "http") + "://" +
+                   std::string(host.empty() ? "localhost" : host) + "/api/v2";
+      c.ctx.ip_address = req.remote_address;
+      c.ctx.actor.account_id = impl_->options.account;
+      Status auth = impl_->Authenticate(req, c);
+      if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+      if (!c.authenticated && route->access != Access::kPublic) {
+        return ErrorResponse(Unauthenticated(), req.request_id);
+      }
+      if (c.authenticated) {
+        if (route->access == Access::kStaff && !c.actor().is_staff()) {
+          return ErrorResponse(PermissionDenied(), req.request_id);
+        }
+        if (route->access == Access::kAdmin && !c.actor().is_admin()) {
+          return ErrorResponse(PermissionDenied(), req.request_id);
+        }
+        const bool write = req.method != "GET" && req.method != "HEAD";
+        if (!domain::HasScope(c.actor(), write, "users")) {
+          return ErrorResponse(PermissionDenied("The OAuth token lacks the needed scope"),
+                               req.request_id);
+        }
+      }
+      const std::string key = c.authenticated ? "u:" + std::to_string(c.actor().user_id.value)
+                                              : "ip:" + req.remote_address;
+      // Health checks are never limited: load balancers poll them.
+      const bool limited = req.path.rfind("/api/", 0) == 0;
+      auto d =
+          limited ? impl_->limiter.Take(key, impl_->svc.env.clock.Now(),
+                                        impl_->options.live_nodes ? impl_->options.live_nodes() : 1)
+                  : RateLimiter::Decision{};
+      http::Response resp;
+      if (!d.allowed) {
+        Status st(ErrorCode::kResourceExhausted, "Rate limit exceeded", "TooManyRequests");
+        st.WithRetryAfter(d.reset_in);
+        resp = ErrorResponse(st, req.request_id);
+      } else {
+        try {
+          resp = route->fn(c);
+        } catch (const std::exception& e) {
+          resp = ErrorResponse(Internal(e.what()), req.request_id);
+        }
+      }
+      if (limited && impl_->limiter.limit() > 0) {
+        const std::string limit = std::to_string(impl_->limiter.limit());
+        const std::string remaining = std::to_string(d.remaining);
+        resp.Header("X-Rate-Limit", limit);
+        resp.Header("X-Rate-Limit-Remaining", remaining);
+        resp.Header("ratelimit-limit", limit);
+        resp.Header("ratelimit-remaining", remaining);
+        resp.Header("ratelimit-reset", std::to_string(d.reset_in));
+      }
+      return resp;
+    });
+  });
   RegisterSystemRoutes(add);
   RegisterUserRoutes(add);
   RegisterIdentityRoutes(add);

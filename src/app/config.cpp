@@ -32,9 +32,27 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set)
     auto [end, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), n);
     if (ec == std::errc() && end == sv.data() + sv.size() && n > 0) max_upload_bytes = n;
   }
+  if (const char* v = Env("COMPTOIR_BLOB_DIR")) blob_dir = v;
+  auto positive = [](const char* name, int& out) {
+    if (const char* v = Env(name)) {
+      int n = std::atoi(v);
+      if (n > 0) out = n;
+    }
+  };
+  positive("COMPTOIR_SWEEP_SECONDS", sweep_seconds);
+  positive("COMPTOIR_JOB_WORKERS", job_workers);
+  positive("COMPTOIR_JOB_LEASE_SECONDS", job_lease_seconds);
+  positive("COMPTOIR_HEARTBEAT_SECONDS", heartbeat_seconds);
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }
+}
+
+std::string Config::BlobDir() const {
+  if (!blob_dir.empty()) return blob_dir;
+  std::string dir = data_dir;
+  dir += "/blobs";
+  return dir;
 }
 
 bool Config::IsPostgres() const {

@@ -19,6 +19,15 @@ struct Config {
   int workers = 16;
   bool access_log = true;
   std::int64_t max_upload_bytes = 50 * 1024 * 1024;  // largest file POST /uploads takes
+  // Several nodes: the blob directory must be shared storage (NFS, CephFS …) that every
+  // node mounts at the same path. Default: <data_dir>/blobs.
+  std::string blob_dir;
+  int sweep_seconds = 3600;    // period of the cluster-wide maintenance sweep
+  int job_workers = 2;         // job queue workers on this node
+  int job_lease_seconds = 30;  // how long a leased job stays with a silent node
+  int heartbeat_seconds = 5;   // node registry heartbeat
+
+  std::string BlobDir() const;
 
   // Fills unset fields from the environment.
   void ApplyEnvironment(bool listen_set, bool data_set, bool database_set);

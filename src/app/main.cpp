@@ -62,6 +62,30 @@ Status Bootstrap(storage::Store& store, const Clock& clock, const Config& cfg) {
   return Status::Ok();
 }
 
+// The cluster-wide maintenance sweep, once per period whatever the number of nodes:
+// uploads no comment claimed within 72 hours, expired sessions, old failed sign-ins and
+// nodes silent for a day.
+void RegisterMaintenance(services::Services& services, std::chrono::seconds period) {
+  services.cluster.Every("maintenance", period, [&services] {
+    auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
+    if (!n.ok()) {
+      log::Warn("upload purge failed", {{"error", n.status().message()}});
+    } else if (*n > 0) {
+      log::Info("purged unclaimed uploads", {{"count", *n}});
+    }
+    const Timestamp now = services.env.clock.Now();
+    Status st = services.env.store.Write([&](storage::Transaction& tx) -> Status {
+      auto sessions = tx.sessions().DeleteExpired(now);
+      if (!sessions.ok()) return sessions.status();
+      auto failures = tx.sign_in_failures().DeleteBefore(now - 86400);
+      if (!failures.ok()) return failures.status();
+      auto nodes = tx.cluster().RemoveNodesBefore(now - 86400);
+      return nodes.status();
+    });
+    if (!st.ok()) log::Warn("maintenance sweep failed", {{"error", st.message()}});
+  });
+}
+
 int Serve(const Config& cfg) {
   const auto started = std::chrono::steady_clock::now();
   sigset_t signals;
@@ -77,13 +101,21 @@ int Serve(const Config& cfg) {
   SystemClock clock;
   if (Status st = Bootstrap(**store, clock, cfg); !st.ok()) return Fail(st);
 
-  storage_fs::FileBlobStore blobs((std::filesystem::path(cfg.data_dir) / "blobs").string());
-  services::Services services(**store, clock, blobs);
+  storage_fs::FileBlobStore blobs(cfg.BlobDir());
+  services::ServicesOptions service_options;
+  service_options.cluster.version = api::ApiOptions{}.version;
+  service_options.cluster.heartbeat = std::chrono::seconds(cfg.heartbeat_seconds);
+  service_options.cluster.node_ttl = std::chrono::seconds(std::max(30, 3 * cfg.heartbeat_seconds));
+  service_options.queue.workers = cfg.job_workers;
+  service_options.queue.lease = std::chrono::seconds(cfg.job_lease_seconds);
+  services::Services services(**store, clock, blobs, service_options);
   services.uploads.SetMaxBytes(cfg.max_upload_bytes);
   api::ApiOptions api_options;
   api_options.rate_limit_per_minute = cfg.rate_limit;
+  api_options.live_nodes = [&services] { return services.cluster.LiveNodes(); };
   api::Api api(services, api_options);
-  services.jobs.Start();
+  RegisterMaintenance(services, std::chrono::seconds(cfg.sweep_seconds));
+  if (Status st = services.Start(); !st.ok()) return Fail(st);
 
   http::ServerOptions options;
   options.address = listen->first;
@@ -102,24 +134,6 @@ int Serve(const Config& cfg) {
         return api::Api::RenderTransportError(status, message);
       });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
-  // Maintenance: uploads no comment claimed within 72 hours are removed, hourly.
-  std::mutex maintenance_mu;
-  std::condition_variable maintenance_cv;
-  bool maintenance_stop = false;
-  std::thread maintenance([&] {
-    std::unique_lock lock(maintenance_mu);
-    do {
-      lock.unlock();
-      auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
-      if (!n.ok()) {
-        log::Warn("upload purge failed", {{"error", n.status().message()}});
-      } else if (*n > 0) {
-        log::Info("purged unclaimed uploads", {{"count", *n}});
-      }
-      lock.lock();
-    } while (
-        !maintenance_cv.wait_for(lock, std::chrono::hours(1), [&] { return maintenance_stop; }));
-  });
   std::string host =
       listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
   const std::string url = "http://" + host + ":" + std::to_string(server.port());
@@ -134,13 +148,7 @@ int Serve(const Config& cfg) {
   sigwait(&signals, &sig);
   log::Info("shutting down", {{"signal", sig}});
   server.Stop();
-  {
-    std::lock_guard lock(maintenance_mu);
-    maintenance_stop = true;
-  }
-  maintenance_cv.notify_all();
-  maintenance.join();
-  services.jobs.Stop();
+  services.Stop();
   log::Info("stopped");
   return 0;
 }
@@ -235,7 +243,7 @@ int main(int argc, char** argv) {
   }
   SystemClock clock;
   if (Status st = app::Bootstrap(**store, clock, cfg); !st.ok()) return app::Fail(st);
-  storage_fs::FileBlobStore blobs((std::filesystem::path(cfg.data_dir) / "blobs").string());
+  storage_fs::FileBlobStore blobs(cfg.BlobDir());
   services::Services services(**store, clock, blobs);
   services::Context system;
   system.actor = domain::Actor::System(AccountId(1));

@@ -55,33 +55,40 @@ void AuthService::InvalidateAll() {
   cache_.clear();
 }
 
-Status AuthService::CheckThrottle(std::string_view email) {
-  std::lock_guard lock(mu_);
-  auto it = failures_.find(std::string(email));
-  if (it == failures_.end()) return Status::Ok();
+// Failed sign-ins are rows in the database, so the limit holds across every node.
+// Only the hash of the email is stored.
+Status AuthService::CheckThrottle(AccountId account, std::string_view email) {
   const Timestamp now = env_.clock.Now();
-  auto& times = it->second;
-  std::erase_if(times, [&](Timestamp t) { return t + options_.failure_window.count() <= now; });
-  if (static_cast<int>(times.size()) >= options_.max_failures) {
-    return TooManyFailures(static_cast<int>(times.front() + options_.failure_window.count() - now));
+  const Timestamp since = now - options_.failure_window.count() + 1;
+  const std::string key = crypto::Sha256Hex(email);
+  std::int64_t count = 0;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](storage::Transaction& tx) -> Status {
+    auto n = tx.sign_in_failures().CountSince(account, key, since);
+    if (!n.ok()) return n.status();
+    count = *n;
+    return Status::Ok();
+  }));
+  if (count >= options_.max_failures) {
+    return TooManyFailures(static_cast<int>(options_.failure_window.count()));
   }
   return Status::Ok();
 }
 
-void AuthService::RecordFailure(std::string_view email) {
-  std::lock_guard lock(mu_);
-  if (failures_.size() > 100000) failures_.clear();
-  failures_[std::string(email)].push_back(env_.clock.Now());
+void AuthService::RecordFailure(AccountId account, std::string_view email) {
+  const std::string key = crypto::Sha256Hex(email);
+  const Timestamp now = env_.clock.Now();
+  (void)env_.store.Write(
+      [&](storage::Transaction& tx) { return tx.sign_in_failures().Record(account, key, now); });
 }
 
 Result<domain::Actor> AuthService::WithPassword(AccountId account, std::string_view raw_email,
                                                 std::string_view password) {
   auto email = domain::NormalizeEmail(raw_email);
   if (!email || password.empty()) return Unauthenticated();
-  COMPTOIR_RETURN_IF_ERROR(CheckThrottle(*email));
   const std::string key = "pw:" + crypto::Sha256Hex(crypto::HmacSha256(
                                       cache_key_secret_, *email + '\0' + std::string(password)));
-  if (auto hit = Cached(key); hit.ok()) return hit;
+  if (auto hit = Cached(key); hit.ok() && hit->account_id == account) return hit;
+  COMPTOIR_RETURN_IF_ERROR(CheckThrottle(account, *email));
 
   domain::User user;
   domain::Actor actor;
@@ -99,7 +106,7 @@ Result<domain::Actor> AuthService::WithPassword(AccountId account, std::string_v
   // Argon2 runs outside the read transaction.
   if (!st.ok() || !user.active || user.suspended || user.password_hash.empty() ||
       !crypto::VerifyPassword(user.password_hash, password)) {
-    if (st.ok() || st.code() == ErrorCode::kUnauthenticated) RecordFailure(*email);
+    if (st.ok() || st.code() == ErrorCode::kUnauthenticated) RecordFailure(account, *email);
     return st.ok() || st.code() == ErrorCode::kUnauthenticated ? Unauthenticated() : st;
   }
   Remember(key, actor);
@@ -110,10 +117,10 @@ Result<domain::Actor> AuthService::WithApiToken(AccountId account, std::string_v
                                                 std::string_view token) {
   auto email = domain::NormalizeEmail(raw_email);
   if (!email || token.size() < 20 || token.size() > 200) return Unauthenticated();
-  COMPTOIR_RETURN_IF_ERROR(CheckThrottle(*email));
   const std::string hash = crypto::Sha256Hex(token);
   const std::string key = "tok:" + *email + ":" + hash;
-  if (auto hit = Cached(key); hit.ok()) return hit;
+  if (auto hit = Cached(key); hit.ok() && hit->account_id == account) return hit;
+  COMPTOIR_RETURN_IF_ERROR(CheckThrottle(account, *email));
   domain::Actor actor;
   Status st = env_.store.Read([&](storage::Transaction& tx) -> Status {
     auto t = tx.tokens().FindApiToken(hash);
@@ -128,7 +135,7 @@ Result<domain::Actor> AuthService::WithApiToken(AccountId account, std::string_v
     return Status::Ok();
   });
   if (!st.ok()) {
-    if (st.code() == ErrorCode::kUnauthenticated) RecordFailure(*email);
+    if (st.code() == ErrorCode::kUnauthenticated) RecordFailure(account, *email);
     return st;
   }
   Remember(key, actor);

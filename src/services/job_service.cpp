@@ -5,10 +5,25 @@
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
 #include "comptoir/services/auth_service.hpp"
+#include "comptoir/storage/write_attachment.hpp"
 
 namespace comptoir::services {
 
-JobService::~JobService() { Stop(); }
+namespace {
+
+constexpr const char* kBulkKind = "bulk";
+
+// What the results hold for an item whose write committed but whose node stopped
+// before it could record the item's own result.
+boost::json::object AppliedItem(int index) {
+  return {{"index", index}, {"success", true}, {"status", "Completed"}};
+}
+
+}  // namespace
+
+JobService::JobService(ServiceEnv env, JobQueue& queue) : env_(env), queue_(queue) {
+  queue_.Register(kBulkKind, [this](const JobLease& lease) { return RunBulk(lease); });
+}
 
 void JobService::Register(std::string kind, JobHandler handler) {
   handlers_[std::move(kind)] = std::move(handler);
@@ -26,17 +41,16 @@ Result<domain::JobStatus> JobService::Enqueue(const Context& ctx, const std::str
   j.account_id = ctx.account();
   j.user_id = ctx.actor.user_id;
   j.kind = kind;
+  j.status = "queued";
   j.total = static_cast<int>(items.size());
   boost::json::object payload{{"items", std::move(items)}, {"ip", ctx.ip_address}};
   j.payload = boost::json::serialize(payload);
   j.created_at = j.updated_at = env_.clock.Now();
-  Status st = env_.store.Write([&](storage::Transaction& tx) {
-    tx.OnCommit([this] {
-      std::lock_guard lock(mu_);
-      wake_ = true;
-      cv_.notify_all();
-    });
-    return tx.jobs().Insert(j);
+  Status st = env_.store.Write([&](storage::Transaction& tx) -> Status {
+    COMPTOIR_RETURN_IF_ERROR(tx.jobs().Insert(j));
+    return queue_.Enqueue(
+        tx, {j.account_id, kBulkKind, boost::json::serialize(boost::json::object{{"id", j.id}}),
+             "bulk:" + j.id, 0, 5});
   });
   if (!st.ok()) return st;
   return j;
@@ -64,82 +78,47 @@ Result<std::vector<domain::JobStatus>> JobService::List(const Context& ctx) {
   return out;
 }
 
-void JobService::Start() {
-  std::lock_guard lock(mu_);
-  if (worker_.joinable()) return;
-  stopping_ = false;
-  wake_ = true;  // resume anything left from a previous run
-  worker_ = std::thread([this] { Loop(); });
-}
-
-void JobService::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    cv_.notify_all();
+Status JobService::RunBulk(const JobLease& lease) {
+  const storage::QueuedJob& queued = lease.job();
+  boost::system::error_code ec;
+  auto ref = boost::json::parse(queued.payload, ec);
+  if (ec || !ref.is_object() || !ref.as_object().contains("id") ||
+      !ref.as_object().at("id").is_string()) {
+    return Internal("bulk job without a job status id");
   }
-  if (worker_.joinable()) worker_.join();
-}
-
-void JobService::WaitIdle() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return (!wake_ && !busy_) || stopping_; });
-}
-
-void JobService::Loop() {
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || wake_; });
-      if (stopping_) return;
-      wake_ = false;
-      busy_ = true;
-    }
-    while (RunOne()) {
-      std::lock_guard lock(mu_);
-      if (stopping_) break;
-    }
-    std::lock_guard lock(mu_);
-    busy_ = false;
-    idle_cv_.notify_all();
-  }
-}
-
-bool JobService::RunOne() {
+  const std::string id(ref.as_object().at("id").as_string());
   domain::JobStatus job;
-  bool found = false;
-  Status st = env_.store.Read([&](storage::Transaction& tx) -> Status {
-    auto list = tx.jobs().ListUnfinished(1);
-    if (!list.ok()) return list.status();
-    if (list->empty()) return Status::Ok();
-    job = list->front();
-    found = true;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](storage::Transaction& tx) -> Status {
+    auto j = tx.jobs().Get(queued.account_id, id);
+    if (!j.ok()) return j.status();
+    job = std::move(j).value();
     return Status::Ok();
-  });
-  if (!st.ok()) {
-    log::Error("job queue read failed", {{"error", st.message()}});
-    return false;
-  }
-  if (!found) return false;
+  }));
+  if (job.status == "completed" || job.status == "failed") return Status::Ok();
 
+  // Saves the job status and checks the lease in `tx`.
+  auto save_in = [&](storage::Transaction& tx) -> Status {
+    COMPTOIR_RETURN_IF_ERROR(lease.Check(tx));
+    return tx.jobs().Update(job);
+  };
+  auto save = [&]() { return env_.store.Write(save_in); };
   auto fail = [&](const std::string& why) {
     job.status = "failed";
     job.message = why;
     job.updated_at = env_.clock.Now();
-    Status w = env_.store.Write([&](storage::Transaction& tx) { return tx.jobs().Update(job); });
-    if (!w.ok()) log::Error("job update failed", {{"job", job.id}, {"error", w.message()}});
-    return true;
+    return save();
   };
-  boost::system::error_code ec;
+
   auto payload = boost::json::parse(job.payload, ec);
   auto handler = handlers_.find(job.kind);
-  if (ec || !payload.is_object() || handler == handlers_.end()) {
+  if (ec || !payload.is_object() || !payload.as_object().contains("items") ||
+      !payload.as_object().at("items").is_array() || handler == handlers_.end()) {
     return fail("The job could not be read");
   }
   Context ctx;
-  ctx.ip_address = payload.as_object().contains("ip")
-                       ? std::string(payload.as_object().at("ip").as_string())
-                       : std::string();
+  if (const auto* ip = payload.as_object().if_contains("ip"); ip && ip->is_string()) {
+    ctx.ip_address = std::string(ip->as_string());
+  }
   Status actor_st = env_.store.Read([&](storage::Transaction& tx) -> Status {
     auto u = tx.users().Get(job.account_id, job.user_id);
     if (!u.ok()) return u.status();
@@ -156,33 +135,39 @@ bool JobService::RunOne() {
     auto prev = boost::json::parse(job.results, ec);
     if (!ec && prev.is_array()) results = prev.as_array();
   }
+  // An item whose write committed on a node that then died: its progress is saved but
+  // its result is not.
+  while (static_cast<int>(results.size()) < job.progress) {
+    results.push_back(AppliedItem(static_cast<int>(results.size())));
+  }
   job.status = "working";
   for (int i = job.progress; i < static_cast<int>(items.size()); ++i) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return false;
-    }
-    boost::json::object r = handler->second(ctx, items[static_cast<std::size_t>(i)], i);
-    results.push_back(std::move(r));
+    // The item's own write (if it makes one) also saves "item i done" and checks the
+    // lease, in the same transaction.
     job.progress = i + 1;
+    results.push_back(AppliedItem(i));
     job.results = boost::json::serialize(results);
     job.updated_at = env_.clock.Now();
-    if (job.progress == job.total) {
-      job.status = "completed";
-      job.message = "Completed at " + FormatIso8601(job.updated_at);
+    boost::json::object r;
+    bool attached = false;
+    {
+      storage::WriteAttachment attachment(save_in);
+      r = handler->second(ctx, items[static_cast<std::size_t>(i)], i);
+      attached = attachment.committed();
     }
-    Status w = env_.store.Write([&](storage::Transaction& tx) { return tx.jobs().Update(job); });
-    if (!w.ok()) {
-      log::Error("job progress not saved", {{"job", job.id}, {"error", w.message()}});
-      return false;
+    if (lease.lost()) return Status(ErrorCode::kFailedPrecondition, "lease lost", "LeaseLost");
+    results.back() = std::move(r);
+    job.results = boost::json::serialize(results);
+    if (!attached) {
+      // The item wrote nothing (it failed validation, or it had nothing to change):
+      // record it on its own.
+      COMPTOIR_RETURN_IF_ERROR(save());
     }
   }
-  if (job.status != "completed") {
-    job.status = "completed";
-    job.message = "Completed at " + FormatIso8601(env_.clock.Now());
-    (void)env_.store.Write([&](storage::Transaction& tx) { return tx.jobs().Update(job); });
-  }
-  return true;
+  job.status = "completed";
+  job.updated_at = env_.clock.Now();
+  job.message = "Completed at " + FormatIso8601(job.updated_at);
+  return save();
 }
 
 }  // namespace comptoir::services

@@ -22,6 +22,7 @@ class PgConnection final : public sql::Connection {
   Result<std::vector<sql::Row>> Query(std::string_view sql, const sql::Params& params) override;
   Result<std::int64_t> Exec(std::string_view sql, const sql::Params& params) override;
   Status ExecScript(std::string_view sql) override;
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
 
   // True while the server connection is usable.
   bool Healthy() const;

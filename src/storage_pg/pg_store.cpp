@@ -7,9 +7,11 @@
 
 #include "comptoir/common/clock.hpp"
 #include "comptoir/common/log.hpp"
+#include "comptoir/storage/write_attachment.hpp"
 #include "comptoir/storage_sql/migrations.hpp"
 #include "comptoir/storage_sql/sql_transaction.hpp"
 #include "pg_connection.hpp"
+#include "pg_listener.hpp"
 
 namespace comptoir::pg {
 
@@ -43,6 +45,7 @@ std::string RedactUrl(const std::string& url) {
 
 struct PgStore::Impl {
   PgOptions options;
+  std::unique_ptr<PgListener> listener;
   std::mutex mu;
   std::vector<std::unique_ptr<PgConnection>> idle;
 
@@ -85,6 +88,13 @@ struct PgStore::Impl {
     if (st.ok()) {
       sql::SqlTransaction tx(*c);
       st = RunGuarded(fn, tx);
+      // Events go out with the commit: PostgreSQL delivers a NOTIFY to the listeners
+      // of every node when, and only if, the transaction commits.
+      for (const auto& event : tx.TakePublished()) {
+        if (!st.ok()) break;
+        auto sent = c->Query("SELECT pg_notify(?, ?)", {std::string(kEventsChannel), event});
+        if (!sent.ok()) st = std::move(sent).TakeStatus();
+      }
       if (st.ok()) {
         st = c->ExecScript("COMMIT");
         if (st.ok()) callbacks = tx.TakeOnCommit();
@@ -108,11 +118,12 @@ struct PgStore::Impl {
 };
 
 PgStore::PgStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-PgStore::~PgStore() = default;
+PgStore::~PgStore() { impl_->listener->Stop(); }
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(const PgOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->listener = std::make_unique<PgListener>(options.url);
   if (impl->options.pool_size < 1) impl->options.pool_size = 1;
   auto first = PgConnection::Open(options.url);
   if (!first.ok()) return std::move(first).TakeStatus();
@@ -163,7 +174,12 @@ Status PgStore::Migrate() {
 // snapshot fails with 40001 and is run again (no lost updates of read-modify-write), while
 // inserts of distinct rows never conflict. Uniqueness races end in 23505 (DuplicateValue).
 Status PgStore::Write(const storage::TxFn& fn) {
-  return impl_->WithRetry("BEGIN ISOLATION LEVEL REPEATABLE READ", fn);
+  auto attached = storage::WriteAttachment::Wrap(fn);
+  return impl_->WithRetry("BEGIN ISOLATION LEVEL REPEATABLE READ", attached ? *attached : fn);
+}
+
+void PgStore::Subscribe(std::function<void(const std::string& event)> fn) {
+  impl_->listener->Subscribe(std::move(fn));
 }
 
 Status PgStore::Read(const storage::TxFn& fn) {

@@ -12,6 +12,8 @@ class SqlAccounts final : public AccountRepository {
  public:
   explicit SqlAccounts(Connection& c) : c_(c) {}
   Result<Account> Get(AccountId id) override;
+  Result<Account> FindBySubdomain(std::string_view subdomain) override;
+  Result<std::vector<Account>> List() override;
   Result<AccountId> Insert(const Account& a) override;
   Status Update(const Account& a) override;
 
@@ -179,6 +181,71 @@ class SqlJobs final : public JobRepository {
   Status Insert(const domain::JobStatus& j) override;
   Status Update(const domain::JobStatus& j) override;
   Result<std::vector<domain::JobStatus>> ListUnfinished(int limit) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlSessions final : public SessionRepository {
+ public:
+  explicit SqlSessions(Connection& c) : c_(c) {}
+  Result<Session> FindByTokenHash(std::string_view token_hash) override;
+  Result<Session> Get(AccountId account, std::int64_t id) override;
+  Result<std::vector<Session>> ListForUser(AccountId account, UserId user) override;
+  Result<std::vector<Session>> List(AccountId account, int limit) override;
+  Result<std::int64_t> Insert(const Session& s) override;
+  Status Touch(AccountId account, std::int64_t id, Timestamp last_seen_at,
+               Timestamp expires_at) override;
+  Status Delete(AccountId account, std::int64_t id) override;
+  Result<std::int64_t> DeleteForUser(AccountId account, UserId user) override;
+  Result<std::int64_t> DeleteExpired(Timestamp now) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlSignInFailures final : public SignInFailureRepository {
+ public:
+  explicit SqlSignInFailures(Connection& c) : c_(c) {}
+  Status Record(AccountId account, std::string_view key_hash, Timestamp at) override;
+  Result<std::int64_t> CountSince(AccountId account, std::string_view key_hash,
+                                  Timestamp since) override;
+  Status Clear(AccountId account, std::string_view key_hash) override;
+  Result<std::int64_t> DeleteBefore(Timestamp before) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlCluster final : public ClusterRepository {
+ public:
+  explicit SqlCluster(Connection& c) : c_(c) {}
+  Status Heartbeat(const ClusterNode& node) override;
+  Result<std::vector<ClusterNode>> ListNodes() override;
+  Status RemoveNode(std::string_view id) override;
+  Result<std::int64_t> RemoveNodesBefore(Timestamp heartbeat_before) override;
+  Result<bool> ClaimPeriod(std::string_view task, Timestamp period_start, std::string_view node_id,
+                           Timestamp now) override;
+  Status FinishPeriod(std::string_view task, Timestamp period_start, Timestamp now) override;
+  Result<std::vector<PeriodRun>> ListPeriods(std::string_view task, int limit) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlQueue final : public QueueRepository {
+ public:
+  explicit SqlQueue(Connection& c) : c_(c) {}
+  Result<std::int64_t> Enqueue(const QueuedJob& j) override;
+  Result<std::vector<QueuedJob>> Lease(std::string_view node, Timestamp now, Timestamp lease_until,
+                                       int limit) override;
+  Status Renew(std::int64_t id, std::string_view node, Timestamp lease_until) override;
+  Status Complete(std::int64_t id, std::string_view node, Timestamp now) override;
+  Status Fail(std::int64_t id, std::string_view node, Timestamp run_at, std::string_view error,
+              Timestamp now) override;
+  Result<QueuedJob> Get(AccountId account, std::int64_t id) override;
+  Result<QueuedJob> FindByKey(AccountId account, std::string_view idempotency_key) override;
+  Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus() override;
 
  private:
   Connection& c_;

@@ -23,7 +23,11 @@ struct SqlTransaction::Repos {
         audits(c),
         attachments(c),
         ticket_fields(c),
-        ticket_forms(c) {}
+        ticket_forms(c),
+        sessions(c),
+        sign_in_failures(c),
+        cluster(c),
+        queue(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -42,12 +46,22 @@ struct SqlTransaction::Repos {
   SqlAttachments attachments;
   SqlTicketFields ticket_fields;
   SqlTicketForms ticket_forms;
+  SqlSessions sessions;
+  SqlSignInFailures sign_in_failures;
+  SqlCluster cluster;
+  SqlQueue queue;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
     : conn_(conn), repos_(std::make_unique<Repos>(conn)) {}
 SqlTransaction::~SqlTransaction() = default;
 
+storage::SessionRepository& SqlTransaction::sessions() { return repos_->sessions; }
+storage::SignInFailureRepository& SqlTransaction::sign_in_failures() {
+  return repos_->sign_in_failures;
+}
+storage::ClusterRepository& SqlTransaction::cluster() { return repos_->cluster; }
+storage::QueueRepository& SqlTransaction::queue() { return repos_->queue; }
 storage::AccountRepository& SqlTransaction::accounts() { return repos_->accounts; }
 storage::UserRepository& SqlTransaction::users() { return repos_->users; }
 storage::IdentityRepository& SqlTransaction::identities() { return repos_->identities; }

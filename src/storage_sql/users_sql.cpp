@@ -131,25 +131,45 @@ std::string UserWhere(AccountId account, const UserFilter& f, Params& params) {
 
 // --- accounts ---
 
+namespace {
+constexpr const char* kAccountCols = "id, name, settings, created_at, subdomain";
+Account MapAccount(const Row& r) {
+  return Account{AccountId(r.Int(0)), r.Text(1), r.Text(2), r.Int(3), r.Text(4)};
+}
+}  // namespace
+
 Result<Account> SqlAccounts::Get(AccountId id) {
   return One<Account>(
-      c_.Query("SELECT id, name, settings, created_at FROM accounts WHERE id = ?", {id.value}),
-      [](const Row& r) {
-        return Account{AccountId(r.Int(0)), r.Text(1), r.Text(2), r.Int(3)};
-      });
+      c_.Query(std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id = ?", {id.value}),
+      MapAccount);
+}
+
+Result<Account> SqlAccounts::FindBySubdomain(std::string_view subdomain) {
+  return One<Account>(
+      c_.Query(std::string("SELECT ") + kAccountCols + " FROM accounts WHERE subdomain = ?",
+               {std::string(subdomain)}),
+      MapAccount);
+}
+
+Result<std::vector<Account>> SqlAccounts::List() {
+  return All<Account>(
+      c_.Query(std::string("SELECT ") + kAccountCols + " FROM accounts ORDER BY id", {}),
+      MapAccount);
 }
 
 Result<AccountId> SqlAccounts::Insert(const Account& a) {
-  auto id = InsertReturningId(
-      c_, "INSERT INTO accounts (name, settings, created_at) VALUES (?, ?, ?) RETURNING id",
-      {a.name, a.settings.empty() ? std::string("{}") : a.settings, a.created_at});
+  auto id = InsertReturningId(c_,
+                              "INSERT INTO accounts (name, settings, created_at, subdomain) "
+                              "VALUES (?, ?, ?, ?) RETURNING id",
+                              {a.name, a.settings.empty() ? std::string("{}") : a.settings,
+                               a.created_at, TextOrNull(a.subdomain)});
   if (!id.ok()) return std::move(id).TakeStatus();
   return AccountId(*id);
 }
 
 Status SqlAccounts::Update(const Account& a) {
-  return ExecOne(c_, "UPDATE accounts SET name = ?, settings = ? WHERE id = ?",
-                 {a.name, a.settings, a.id.value});
+  return ExecOne(c_, "UPDATE accounts SET name = ?, settings = ?, subdomain = ? WHERE id = ?",
+                 {a.name, a.settings, TextOrNull(a.subdomain), a.id.value});
 }
 
 // --- users ---

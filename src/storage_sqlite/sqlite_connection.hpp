@@ -19,6 +19,7 @@ class SqliteConnection final : public sql::Connection {
   Result<std::vector<sql::Row>> Query(std::string_view sql, const sql::Params& params) override;
   Result<std::int64_t> Exec(std::string_view sql, const sql::Params& params) override;
   Status ExecScript(std::string_view sql) override;
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}

@@ -8,6 +8,7 @@
 
 #include "comptoir/common/clock.hpp"
 #include "comptoir/common/log.hpp"
+#include "comptoir/storage/write_attachment.hpp"
 #include "comptoir/storage_sql/migrations.hpp"
 #include "comptoir/storage_sql/sql_transaction.hpp"
 #include "sqlite_connection.hpp"
@@ -45,6 +46,12 @@ struct SqliteStore::Impl {
 
   std::mutex readers_mu;
   std::vector<std::unique_ptr<SqliteConnection>> readers;
+
+  // One process owns a SQLite file, so published events go straight to the local
+  // subscribers after the commit (on the writer thread, in commit order).
+  std::mutex subscribers_mu;
+  std::vector<std::function<void(const std::string&)>> subscribers;
+  void Deliver(const std::vector<std::string>& events);
 
   void WriterLoop();
   void RunBatch(std::vector<WriteJob*>& batch);
@@ -89,6 +96,7 @@ void SqliteStore::Impl::WriterLoop() {
 void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
   std::vector<Status> results(batch.size());
   std::vector<std::vector<std::function<void()>>> callbacks(batch.size());
+  std::vector<std::vector<std::string>> events(batch.size());
   Status begin = writer->ExecScript("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (auto* job : batch) job->done.set_value(begin);
@@ -104,6 +112,7 @@ void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
     results[i] = RunGuarded(*batch[i]->fn, tx);
     if (results[i].ok()) {
       callbacks[i] = tx.TakeOnCommit();
+      events[i] = tx.TakePublished();
       Status rel = writer->ExecScript("RELEASE w");
       if (!rel.ok()) results[i] = rel;
     } else {
@@ -123,8 +132,22 @@ void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (results[i].ok()) {
       for (auto& cb : callbacks[i]) cb();
+      if (!events[i].empty()) Deliver(events[i]);
     }
     batch[i]->done.set_value(std::move(results[i]));
+  }
+}
+
+void SqliteStore::Impl::Deliver(const std::vector<std::string>& events) {
+  std::lock_guard lock(subscribers_mu);
+  for (const auto& e : events) {
+    for (const auto& fn : subscribers) {
+      try {
+        fn(e);
+      } catch (const std::exception& ex) {
+        log::Error("event subscriber failed", {{"error", ex.what()}});
+      }
+    }
   }
 }
 
@@ -218,8 +241,14 @@ Status SqliteStore::Impl::Submit(WriteJob& job) {
 }
 
 Status SqliteStore::Write(const storage::TxFn& fn) {
-  WriteJob job{&fn, nullptr, {}};
+  auto attached = storage::WriteAttachment::Wrap(fn);
+  WriteJob job{attached ? &*attached : &fn, nullptr, {}};
   return impl_->Submit(job);
+}
+
+void SqliteStore::Subscribe(std::function<void(const std::string& event)> fn) {
+  std::lock_guard lock(impl_->subscribers_mu);
+  impl_->subscribers.push_back(std::move(fn));
 }
 
 Status SqliteStore::Read(const storage::TxFn& fn) {

@@ -3,6 +3,7 @@
 // Status becomes an HTTP error. Build once at start-up; Handle() is thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -15,6 +16,8 @@ struct ApiOptions {
   AccountId account{1};
   int rate_limit_per_minute = 700;  // per user (or per IP when anonymous); 0 = off
   std::string version = "0.1.0";
+  // The number of live nodes sharing the database (rate limits are divided by it).
+  std::function<int()> live_nodes;
 };
 
 class Api {

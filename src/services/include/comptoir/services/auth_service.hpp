@@ -75,15 +75,14 @@ class AuthService {
   };
   Result<domain::Actor> Cached(const std::string& key);
   void Remember(const std::string& key, const domain::Actor& actor);
-  Status CheckThrottle(std::string_view email);
-  void RecordFailure(std::string_view email);
+  Status CheckThrottle(AccountId account, std::string_view email);
+  void RecordFailure(AccountId account, std::string_view email);
 
   ServiceEnv env_;
   AuthOptions options_;
   std::string cache_key_secret_;
   std::mutex mu_;
   std::unordered_map<std::string, CacheEntry> cache_;
-  std::unordered_map<std::string, std::vector<Timestamp>> failures_;
 };
 
 }  // namespace comptoir::services

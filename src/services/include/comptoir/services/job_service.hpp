@@ -1,20 +1,21 @@
 // JobService: bulk requests (create_many, update_many, destroy_many …) run as durable
-// background jobs. Enqueue stores the job with its items in the database before the
-// request is answered; one worker thread runs queued jobs item by item through the
-// registered handler (the same use cases as single requests), saving progress and the
-// per-item result after each item, so a restart resumes where it stopped.
-// Thread-safe; Register every kind before Start().
+// background jobs. Enqueue stores the job status with its items and a `bulk` job of the
+// leased queue (JobQueue) in one transaction before the request is answered. Whichever
+// node leases it runs the items through the registered handler (the same use cases as
+// single requests). Each item's write also records the job's progress and checks the
+// lease in the same transaction (storage::WriteAttachment), so an item's effect and
+// "item done" commit together: when a node dies mid-job, the node that takes the job
+// over resumes after the last committed item and no item runs twice.
+// Thread-safe; Register every kind before the queue starts.
 #pragma once
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "comptoir/services/context.hpp"
+#include "comptoir/services/job_queue.hpp"
 
 namespace comptoir::services {
 
@@ -25,34 +26,21 @@ using JobHandler = std::function<boost::json::object(const Context& ctx,
 
 class JobService {
  public:
-  explicit JobService(ServiceEnv env) : env_(env) {}
-  ~JobService();
+  JobService(ServiceEnv env, JobQueue& queue);
 
   void Register(std::string kind, JobHandler handler);
-  // Stores a queued job of `items` (at most 100) and wakes the worker.
+  // Stores a queued job of `items` (at most 100).
   Result<domain::JobStatus> Enqueue(const Context& ctx, const std::string& kind,
                                     boost::json::array items);
   Result<domain::JobStatus> Get(const Context& ctx, const std::string& id);
   Result<std::vector<domain::JobStatus>> List(const Context& ctx);
 
-  void Start();
-  void Stop();  // finishes the current item, leaves the rest queued
-  // Blocks until no job is queued or running (tests and shutdown).
-  void WaitIdle();
-
  private:
-  void Loop();
-  bool RunOne();
+  Status RunBulk(const JobLease& lease);
 
   ServiceEnv env_;
+  JobQueue& queue_;
   std::map<std::string, JobHandler> handlers_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable idle_cv_;
-  bool stopping_ = false;
-  bool wake_ = false;
-  bool busy_ = false;
-  std::thread worker_;
 };
 
 }  // namespace comptoir::services

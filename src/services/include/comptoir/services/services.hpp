@@ -3,9 +3,11 @@
 #pragma once
 
 #include "comptoir/services/auth_service.hpp"
+#include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
 #include "comptoir/services/group_service.hpp"
+#include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
@@ -15,22 +17,49 @@
 
 namespace comptoir::services {
 
+struct ServicesOptions {
+  AuthOptions auth;
+  ClusterOptions cluster;
+  QueueOptions queue;
+};
+
 struct Services {
   Services(storage::Store& store, const Clock& clock, storage::BlobStore& blobs,
-           AuthOptions auth_options = {})
+           ServicesOptions options = {})
       : env{store, clock},
-        auth(env, auth_options),
+        cluster(env, options.cluster),
+        queue(env, cluster.node_id(), options.queue),
+        auth(env, options.auth),
         users(env, auth),
-        jobs(env),
+        jobs(env, queue),
         organizations(env, auth),
         groups(env, auth),
         custom_roles(env, auth),
         custom_fields(env, auth),
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
-        tickets(env, users, uploads, ticket_fields) {}
+        tickets(env, users, uploads, ticket_fields) {
+    // An enqueue on any node wakes this node's idle workers.
+    store.Subscribe([this](const std::string& event) {
+      if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
+    });
+  }
+
+  // Joins the cluster and starts the job workers (after every Register).
+  Status Start() {
+    COMPTOIR_RETURN_IF_ERROR(cluster.Start());
+    queue.Start();
+    return Status::Ok();
+  }
+  // Stops taking jobs and leaves the cluster.
+  void Stop() {
+    queue.Stop();
+    cluster.Stop();
+  }
 
   ServiceEnv env;
+  Cluster cluster;  // this node: heartbeat, live nodes, once-per-period tasks
+  JobQueue queue;   // the leased job queue shared by every node
   AuthService auth;
   UserService users;
   JobService jobs;

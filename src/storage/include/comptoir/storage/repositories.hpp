@@ -24,12 +24,15 @@ struct Account {
   std::string name;
   std::string settings;  // JSON text
   Timestamp created_at = 0;
+  std::string subdomain;  // "acme" for acme.example.com; empty = none
 };
 
 class AccountRepository {
  public:
   virtual ~AccountRepository() = default;
   virtual Result<Account> Get(AccountId id) = 0;
+  virtual Result<Account> FindBySubdomain(std::string_view subdomain) = 0;
+  virtual Result<std::vector<Account>> List() = 0;
   virtual Result<AccountId> Insert(const Account& a) = 0;
   virtual Status Update(const Account& a) = 0;
 };
@@ -201,6 +204,124 @@ class JobRepository {
   virtual Status Update(const domain::JobStatus& j) = 0;
   // Jobs in state queued or working (to resume after a restart), oldest first.
   virtual Result<std::vector<domain::JobStatus>> ListUnfinished(int limit) = 0;
+};
+
+// Browser sessions (cookie): stored in the database so that every node knows them.
+struct Session {
+  std::int64_t id = 0;
+  AccountId account_id;
+  UserId user_id;
+  std::string token_hash;  // SHA-256 of the cookie value
+  std::string csrf_token;
+  std::string ip_address;
+  std::string user_agent;
+  Timestamp created_at = 0;
+  Timestamp last_seen_at = 0;
+  Timestamp expires_at = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual Result<Session> FindByTokenHash(std::string_view token_hash) = 0;
+  virtual Result<Session> Get(AccountId account, std::int64_t id) = 0;
+  virtual Result<std::vector<Session>> ListForUser(AccountId account, UserId user) = 0;
+  virtual Result<std::vector<Session>> List(AccountId account, int limit) = 0;
+  virtual Result<std::int64_t> Insert(const Session& s) = 0;
+  virtual Status Touch(AccountId account, std::int64_t id, Timestamp last_seen_at,
+                       Timestamp expires_at) = 0;
+  virtual Status Delete(AccountId account, std::int64_t id) = 0;
+  virtual Result<std::int64_t> DeleteForUser(AccountId account, UserId user) = 0;
+  virtual Result<std::int64_t> DeleteExpired(Timestamp now) = 0;
+};
+
+// Failed sign-ins, counted per account and per hashed key (the email) across all nodes.
+class SignInFailureRepository {
+ public:
+  virtual ~SignInFailureRepository() = default;
+  virtual Status Record(AccountId account, std::string_view key_hash, Timestamp at) = 0;
+  virtual Result<std::int64_t> CountSince(AccountId account, std::string_view key_hash,
+                                          Timestamp since) = 0;
+  virtual Status Clear(AccountId account, std::string_view key_hash) = 0;
+  virtual Result<std::int64_t> DeleteBefore(Timestamp before) = 0;
+};
+
+// The nodes (`comptoir serve` processes) sharing the database, and the once-per-period
+// tasks they share. Not account-scoped: the cluster serves every account.
+struct ClusterNode {
+  std::string id;
+  std::string hostname;
+  std::int64_t pid = 0;
+  std::string version;
+  Timestamp started_at = 0;
+  Timestamp heartbeat_at = 0;
+};
+
+struct PeriodRun {
+  std::string task;
+  Timestamp period_start = 0;
+  std::string node_id;
+  Timestamp started_at = 0;
+  std::optional<Timestamp> finished_at;
+};
+
+class ClusterRepository {
+ public:
+  virtual ~ClusterRepository() = default;
+  // Inserts the node or moves its heartbeat forward.
+  virtual Status Heartbeat(const ClusterNode& node) = 0;
+  virtual Result<std::vector<ClusterNode>> ListNodes() = 0;
+  virtual Status RemoveNode(std::string_view id) = 0;
+  virtual Result<std::int64_t> RemoveNodesBefore(Timestamp heartbeat_before) = 0;
+  // Claims the period of a task for a node: true when this call inserted it, false when
+  // another node (or an earlier call) already holds it.
+  virtual Result<bool> ClaimPeriod(std::string_view task, Timestamp period_start,
+                                   std::string_view node_id, Timestamp now) = 0;
+  virtual Status FinishPeriod(std::string_view task, Timestamp period_start, Timestamp now) = 0;
+  // The latest runs of a task, newest first.
+  virtual Result<std::vector<PeriodRun>> ListPeriods(std::string_view task, int limit) = 0;
+};
+
+// The leased job queue. A job is queued with a unique idempotency key; a node leases
+// ready jobs (status queued and due, or running with an expired lease) and must hold
+// the lease to complete or retry them.
+struct QueuedJob {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::string kind;
+  std::string payload;  // JSON text
+  std::string idempotency_key;
+  std::string status;  // queued, running, done, dead
+  int attempts = 0;
+  int max_attempts = 10;
+  Timestamp run_at = 0;
+  std::string lease_owner;
+  Timestamp lease_expires_at = 0;
+  std::string last_error;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+class QueueRepository {
+ public:
+  virtual ~QueueRepository() = default;
+  // kAlreadyExists when a job with the same (account, idempotency_key) exists.
+  virtual Result<std::int64_t> Enqueue(const QueuedJob& j) = 0;
+  // Leases up to `limit` ready jobs for `node` until `lease_until` (attempts + 1). On
+  // PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so concurrent nodes
+  // never lease the same job.
+  virtual Result<std::vector<QueuedJob>> Lease(std::string_view node, Timestamp now,
+                                               Timestamp lease_until, int limit) = 0;
+  // kFailedPrecondition when `node` no longer holds the lease.
+  virtual Status Renew(std::int64_t id, std::string_view node, Timestamp lease_until) = 0;
+  virtual Status Complete(std::int64_t id, std::string_view node, Timestamp now) = 0;
+  // Back to queued at `run_at`, or dead when the attempts are spent.
+  virtual Status Fail(std::int64_t id, std::string_view node, Timestamp run_at,
+                      std::string_view error, Timestamp now) = 0;
+  virtual Result<QueuedJob> Get(AccountId account, std::int64_t id) = 0;
+  virtual Result<QueuedJob> FindByKey(AccountId account, std::string_view idempotency_key) = 0;
+  // Counts by status over all accounts (operations: /readyz, metrics, tests).
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus() = 0;
 };
 
 class AuditLogRepository {

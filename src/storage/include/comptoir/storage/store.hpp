@@ -35,8 +35,15 @@ class Transaction {
   virtual AttachmentRepository& attachments() = 0;
   virtual TicketFieldRepository& ticket_fields() = 0;
   virtual TicketFormRepository& ticket_forms() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual SignInFailureRepository& sign_in_failures() = 0;
+  virtual ClusterRepository& cluster() = 0;
+  virtual QueueRepository& queue() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
+  // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node
+  // sharing the database, once the transaction commits (never when it rolls back).
+  virtual void Publish(std::string event) = 0;
 };
 
 using TxFn = std::function<Status(Transaction&)>;
@@ -50,6 +57,10 @@ class Store {
   virtual Status Write(const TxFn& fn) = 0;
   // Runs fn on a read-only snapshot.
   virtual Status Read(const TxFn& fn) = 0;
+  // Registers a subscriber to the events published by every node (Transaction::Publish).
+  // It is called on a notification thread, in commit order per node; it must be quick.
+  // Register subscribers before serving.
+  virtual void Subscribe(std::function<void(const std::string& event)> fn) = 0;
   // Cheap liveness check of the database (for /readyz).
   virtual Status Ping() = 0;
   virtual std::string Describe() const = 0;  // "sqlite:/path/comptoir.db" (no secrets)

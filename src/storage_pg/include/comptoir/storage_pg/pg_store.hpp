@@ -26,6 +26,7 @@ class PgStore final : public storage::Store {
   Status Migrate() override;
   Status Write(const storage::TxFn& fn) override;
   Status Read(const storage::TxFn& fn) override;
+  void Subscribe(std::function<void(const std::string& event)> fn) override;
   Status Ping() override;
   std::string Describe() const override;
 

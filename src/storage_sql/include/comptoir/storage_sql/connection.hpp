@@ -15,6 +15,8 @@
 
 namespace comptoir::sql {
 
+enum class Dialect { kSqlite, kPostgres };
+
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 // Empty string → NULL (for nullable unique text columns).
@@ -47,6 +49,8 @@ class Connection {
   virtual Result<std::int64_t> Exec(std::string_view sql, const Params& params) = 0;
   // Runs several statements without parameters (migrations).
   virtual Status ExecScript(std::string_view sql) = 0;
+  // For the few statements that differ (row locks: FOR UPDATE SKIP LOCKED).
+  virtual Dialect dialect() const = 0;
 };
 
 }  // namespace comptoir::sql

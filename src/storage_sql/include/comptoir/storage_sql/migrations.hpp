@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace comptoir::sql {
+#include "comptoir/storage_sql/connection.hpp"
 
-enum class Dialect { kSqlite, kPostgres };
+namespace comptoir::sql {
 
 struct Migration {
   int version;

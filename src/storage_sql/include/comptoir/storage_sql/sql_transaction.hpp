@@ -35,16 +35,25 @@ class SqlTransaction final : public storage::Transaction {
   storage::AttachmentRepository& attachments() override;
   storage::TicketFieldRepository& ticket_fields() override;
   storage::TicketFormRepository& ticket_forms() override;
+  storage::SessionRepository& sessions() override;
+  storage::SignInFailureRepository& sign_in_failures() override;
+  storage::ClusterRepository& cluster() override;
+  storage::QueueRepository& queue() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
+  void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
   // Moves the collected callbacks out (the adapter runs them after COMMIT).
   std::vector<std::function<void()>> TakeOnCommit() { return std::move(on_commit_); }
+  // Moves the published events out (the adapter delivers them: on PostgreSQL with
+  // pg_notify before COMMIT, on SQLite to the local subscribers after it).
+  std::vector<std::string> TakePublished() { return std::move(published_); }
 
  private:
   struct Repos;
   Connection& conn_;
   std::unique_ptr<Repos> repos_;
   std::vector<std::function<void()>> on_commit_;
+  std::vector<std::string> published_;
 };
 
 }  // namespace comptoir::sql
