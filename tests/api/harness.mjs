@@ -116,6 +116,18 @@ async function pgDropFor(dir) {
   await psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
 }
 
+// Runs one query with psql; resolves its rows as arrays of strings (unaligned, `|`-split).
+export function psqlRows(url, sql) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', [url, '-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+      { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`psql ${sql}: ${stderr || error.message}`));
+        resolve(stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('|')));
+      });
+  });
+}
+
 let uniqueCounter = 0;
 // A unique, lowercase, valid email for this process.
 export function uniqueEmail(prefix = 'user', domain = 'example.test') {
@@ -245,6 +257,7 @@ export async function startServer({
     url,
     apiUrl: `${url}/api/v2`,
     dataDir: dir,
+    databaseUrl: pgUrl, // the PostgreSQL database, when running on PostgreSQL
     adminEmail: admin.email,
     adminPassword: admin.password,
     token: null,
@@ -375,6 +388,12 @@ export async function startServer({
       const user = await server.createUser(attrs);
       const password = await server.setPassword(user.id);
       return { user, auth: { email: user.email, password } };
+    },
+
+    /** SIGKILL (a crash: nothing is drained or flushed); resolves once it has exited. */
+    async crash() {
+      if (!exitInfo) child.kill('SIGKILL');
+      return exited;
     },
 
     /** SIGTERM, await exit; resolves {code, signal}. Removes the temp data dir. */

@@ -1,0 +1,191 @@
+// Several nodes on one PostgreSQL database, one of them killed with SIGKILL under load.
+// Runs only on PostgreSQL (COMPTOIR_TEST_PG_URL; the `pg` stage of ./scripts/test).
+//
+// Three `comptoir serve` processes share a database. Clients create and update tickets
+// through all of them and start bulk jobs (tickets/create_many). Halfway, the node
+// holding a bulk job's lease is killed. Afterwards: every acknowledged ticket and
+// comment exists, every bulk job completed with each item applied exactly once (the
+// surviving nodes took the job over after its lease expired and resumed after the
+// last committed item), the queue is empty, and the cluster-wide maintenance sweep ran
+// once in every period, before and after the kill.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, psqlRows, uniqueName } from './harness.mjs';
+
+const onPg = Boolean(process.env.COMPTOIR_TEST_PG_URL);
+const SWEEP_SECONDS = 2;
+const LEASE_SECONDS = 3;
+const nodeEnv = {
+  COMPTOIR_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+  COMPTOIR_HEARTBEAT_SECONDS: '1',
+  COMPTOIR_SWEEP_SECONDS: String(SWEEP_SECONDS),
+  COMPTOIR_JOB_WORKERS: '2',
+  COMPTOIR_ACCESS_LOG: 'off',
+};
+
+let nodes = [];
+before(async () => {
+  if (!onPg) return;
+  const first = await startServer({ env: nodeEnv });
+  nodes.push(first);
+  for (let i = 0; i < 2; i++) {
+    const n = await startServer({ env: nodeEnv, dataDir: first.dataDir, createToken: false });
+    n.token = first.token;
+    nodes.push(n);
+  }
+});
+after(async () => {
+  // The first node owns the data dir and the database: stop it last.
+  for (const n of nodes.slice(1)) await n.stop();
+  await nodes[0]?.stop();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const q = (sql) => psqlRows(nodes[0].databaseUrl, sql);
+const sqlText = (s) => `'${s.replace(/'/g, "''")}'`;
+
+test('nodes register in the cluster and see each other', { skip: !onPg }, async () => {
+  let rows = [];
+  for (let i = 0; i < 50 && rows.length < 3; i++) {
+    rows = await q('SELECT id, pid FROM cluster_nodes ORDER BY id');
+    if (rows.length < 3) await sleep(100);
+  }
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows.map((r) => Number(r[1])).sort(), nodes.map((n) => n.pid).sort());
+});
+
+test('a node killed under load loses no acknowledged write and no job', { skip: !onPg, timeout: 120_000 }, async () => {
+  const started = Math.floor(Date.now() / 1000);
+  const marker = uniqueName('crash').replace(/\s+/g, '-');
+  const acked = { tickets: new Map(), comments: [], jobs: new Map() };
+  const alive = new Set(nodes.map((_, i) => i));
+  let stop = false;
+  let requests = 0;
+
+  // Each client loop spreads its requests over the live nodes.
+  const client = async (k) => {
+    let n = k;
+    while (!stop) {
+      const live = [...alive];
+      const node = nodes[live[n++ % live.length]];
+      try {
+        const ids = [...acked.tickets.keys()];
+        if (ids.length > 0 && n % 3 === 0) {
+          const id = ids[(n * 7) % ids.length];
+          const body = `${marker} comment ${k}-${n}`;
+          const r = await node.put(`/api/v2/tickets/${id}.json`, {
+            ticket: { comment: { body, public: false } },
+          });
+          if (r.status === 200) acked.comments.push({ id, body });
+        } else {
+          const subject = `${marker} ticket ${k}-${n}`;
+          const r = await node.post('/api/v2/tickets.json', {
+            ticket: { subject, comment: { body: 'created under load' } },
+          });
+          if (r.status === 201) acked.tickets.set(r.json.ticket.id, subject);
+        }
+        requests++;
+      } catch {
+        // The killed node refuses connections: not acknowledged, nothing to check.
+      }
+    }
+  };
+  const bulk = async (node, j) => {
+    const tickets = [];
+    for (let i = 0; i < 60; i++) {
+      tickets.push({ subject: `${marker} bulk ${j} item ${i}`, comment: { body: 'bulk item' } });
+    }
+    const r = await node.post('/api/v2/tickets/create_many.json', { tickets });
+    assert.equal(r.status, 200, r.text);
+    acked.jobs.set(r.json.job_status.id, { j, items: tickets.length });
+  };
+
+  const clients = Array.from({ length: 8 }, (_, k) => client(k));
+  await sleep(1500);
+  for (let j = 0; j < 6; j++) await bulk(nodes[j % nodes.length], j);
+
+  // Kill the node that holds a bulk job's lease right now (its node id carries its pid).
+  let victim = -1;
+  let victimJob = null;
+  for (let i = 0; i < 200 && victim < 0; i++) {
+    const running = await q(
+      "SELECT id, lease_owner FROM queued_jobs WHERE status = 'running' AND kind = 'bulk' ORDER BY id",
+    );
+    for (const [id, owner] of running) {
+      const pid = Number(owner.split('-').at(-2));
+      const index = nodes.findIndex((n) => n.pid === pid);
+      if (index >= 0) {
+        victim = index;
+        victimJob = id;
+        break;
+      }
+    }
+    if (victim < 0) await sleep(20);
+  }
+  assert.ok(victim >= 0, 'a bulk job was seen running on some node');
+  const killedAt = Math.floor(Date.now() / 1000);
+  alive.delete(victim);
+  await nodes[victim].crash();
+
+  await sleep(2000);
+  stop = true;
+  await Promise.all(clients);
+  assert.ok(requests > 100, `the load ran (${requests} requests acknowledged)`);
+
+  // Every bulk job completes: the survivors take the victim's lease over once it expires.
+  const survivor = nodes[[...alive][0]];
+  const deadline = Date.now() + 60_000;
+  for (const id of acked.jobs.keys()) {
+    let status;
+    do {
+      const r = await survivor.get(`/api/v2/job_statuses/${id}.json`);
+      status = r.json?.job_status?.status;
+      if (status !== 'completed') await sleep(250);
+    } while (status !== 'completed' && Date.now() < deadline);
+    assert.equal(status, 'completed', `job ${id} completed`);
+  }
+
+  // Every acknowledged ticket and comment exists.
+  const subjects = await q(`SELECT id, subject FROM tickets WHERE subject LIKE ${sqlText(marker + ' ticket %')}`);
+  const stored = new Map(subjects.map(([id, subject]) => [Number(id), subject]));
+  for (const [id, subject] of acked.tickets) assert.equal(stored.get(id), subject, `ticket ${id}`);
+  const comments = new Set(
+    (await q(`SELECT ticket_id || ':' || body FROM ticket_comments WHERE body LIKE ${sqlText(marker + ' comment %')}`)).map((r) => r[0]),
+  );
+  for (const c of acked.comments) assert.ok(comments.has(`${c.id}:${c.body}`), `comment on ${c.id}`);
+
+  // Each bulk item exists exactly once.
+  const items = await q(
+    `SELECT subject, COUNT(*) FROM tickets WHERE subject LIKE ${sqlText(marker + ' bulk %')} GROUP BY subject`,
+  );
+  const counts = new Map(items.map(([s, n]) => [s, Number(n)]));
+  for (const { j, items: total } of acked.jobs.values()) {
+    for (let i = 0; i < total; i++) {
+      assert.equal(counts.get(`${marker} bulk ${j} item ${i}`), 1, `bulk ${j} item ${i} once`);
+    }
+  }
+
+  // The job the victim held was taken over by another node, and nothing is left queued.
+  const [taken] = await q(`SELECT status, attempts, lease_owner IS NULL FROM queued_jobs WHERE id = ${victimJob}`);
+  assert.equal(taken[0], 'done');
+  assert.ok(Number(taken[1]) >= 2, `the killed node's job was leased again (attempts ${taken[1]})`);
+  const left = await q("SELECT COUNT(*) FROM queued_jobs WHERE status <> 'done'");
+  assert.equal(Number(left[0][0]), 0);
+
+  // The maintenance sweep ran once in every period, before and after the kill.
+  const ended = Math.floor(Date.now() / 1000);
+  const periods = await q(
+    `SELECT period_start, node_id, finished_at FROM cluster_periods WHERE task = 'maintenance' ` +
+      `AND period_start >= ${started} AND period_start <= ${ended - SWEEP_SECONDS} ORDER BY period_start`,
+  );
+  const starts = periods.map((p) => Number(p[0]));
+  const first = starts[0];
+  assert.ok(first <= started + SWEEP_SECONDS, 'a sweep ran at the start');
+  for (let t = first; t <= ended - 2 * SWEEP_SECONDS; t += SWEEP_SECONDS) {
+    assert.ok(starts.includes(t), `a sweep ran in the period starting at ${t}`);
+  }
+  assert.ok(starts.some((t) => t > killedAt), 'sweeps went on after the kill');
+  const victimPid = nodes[victim].pid;
+  const afterKill = periods.filter((p) => Number(p[0]) > killedAt + 1);
+  for (const p of afterKill) assert.ok(!p[1].includes(`-${victimPid}-`), 'only live nodes sweep');
+});
