@@ -52,7 +52,7 @@ void JobQueue::Start() {
   if (!workers_.empty()) return;
   stopping_ = false;
   maybe_more_ = true;
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Worker(); });
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this, i] { Worker(i); });
 }
 
 void JobQueue::Stop() {
@@ -80,7 +80,13 @@ void JobQueue::WaitIdle() {
   idle_cv_.wait(lock, [&] { return (!maybe_more_ && busy_ == 0) || stopping_; });
 }
 
-void JobQueue::Worker() {
+void JobQueue::Worker(int index) {
+  // Each worker leases under its own name: a job whose lease ran out while one worker
+  // was stalled may be leased again by a sibling on the same node, and the stalled
+  // worker must then find its lease gone.
+  std::string owner = node_id_;
+  owner += "/w";
+  owner += std::to_string(index);
   std::unique_lock lock(mu_);
   while (!stopping_) {
     const std::uint64_t seen = wakes_;
@@ -88,7 +94,7 @@ void JobQueue::Worker() {
     lock.unlock();
     bool ran = false;
     try {
-      ran = RunOne();
+      ran = RunOne(owner);
     } catch (const std::exception& e) {
       log::Error("job worker failed", {{"error", e.what()}});
     }
@@ -101,23 +107,23 @@ void JobQueue::Worker() {
   }
 }
 
-bool JobQueue::RunOne() {
+bool JobQueue::RunOne(const std::string& owner) {
   const Timestamp now = env_.clock.Now();
   std::vector<storage::QueuedJob> leased;
   Status st = env_.store.Write([&](storage::Transaction& tx) -> Status {
-    auto jobs = tx.queue().Lease(node_id_, now, now + options_.lease.count(), 1);
+    auto jobs = tx.queue().Lease(owner, now, now + options_.lease.count(), 1);
     if (!jobs.ok()) return jobs.status();
     leased = std::move(jobs).value();
     return Status::Ok();
   });
   if (!st.ok()) {
     // Contention between nodes (serialization failures) or the database being away.
-    log::Warn("job lease failed", {{"node", node_id_}, {"error", st.message()}});
+    log::Warn("job lease failed", {{"worker", owner}, {"error", st.message()}});
     return false;
   }
   if (leased.empty()) return false;
   const storage::QueuedJob& job = leased.front();
-  JobLease lease(env_.store, env_.clock, job, node_id_, options_.lease);
+  JobLease lease(env_.store, env_.clock, job, owner, options_.lease);
 
   Status result;
   auto handler = handlers_.find(job.kind);
@@ -138,8 +144,8 @@ bool JobQueue::RunOne() {
   }
   const Timestamp end = env_.clock.Now();
   Status fin = env_.store.Write([&](storage::Transaction& tx) {
-    if (result.ok()) return tx.queue().Complete(job.id, node_id_, end);
-    return tx.queue().Fail(job.id, node_id_, end + Backoff(job.attempts).count(), result.message(),
+    if (result.ok()) return tx.queue().Complete(job.id, owner, end);
+    return tx.queue().Fail(job.id, owner, end + Backoff(job.attempts).count(), result.message(),
                            end);
   });
   if (!result.ok()) {

@@ -42,6 +42,7 @@ class JobLease {
            std::string node, std::chrono::seconds length)
       : store_(store), clock_(clock), job_(job), node_(std::move(node)), length_(length) {}
   const storage::QueuedJob& job() const { return job_; }
+  // The lease owner: "<node id>/w<worker>".
   const std::string& node() const { return node_; }
   // Extends the lease inside `tx`; kFailedPrecondition when it was lost (the transaction
   // must then roll back).
@@ -99,8 +100,8 @@ class JobQueue {
   static std::chrono::seconds Backoff(int attempts);
 
  private:
-  void Worker();
-  bool RunOne();
+  void Worker(int index);
+  bool RunOne(const std::string& owner);
 
   ServiceEnv env_;
   std::string node_id_;
