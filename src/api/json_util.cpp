@@ -78,6 +78,10 @@ http::Response ErrorResponse(const Status& st, std::string_view request_id) {
     }
     case ErrorCode::kUnavailable:
     case ErrorCode::kAborted: {
+      // The database is down or unreachable, its pool stayed full, or a write kept
+      // conflicting: the client retries; the cause goes to the log only.
+      log::Warn("service unavailable",
+                {{"request_id", request_id}, {"reason", st.reason()}, {"error", st.message()}});
       http::Response r = simple(503, "ServiceUnavailable", "Please retry shortly");
       r.Header("Retry-After", "5");
       return r;

@@ -12,7 +12,8 @@ const char* Env(const char* name) {
 }
 }  // namespace
 
-void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set) {
+void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
+                              bool pool_size_set) {
   if (!listen_set) {
     if (const char* v = Env("COMPTOIR_LISTEN")) listen = v;
   }
@@ -21,6 +22,16 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set)
   }
   if (!database_set) {
     if (const char* v = Env("COMPTOIR_DATABASE_URL")) database_url = v;
+  }
+  if (!pool_size_set) {
+    if (const char* v = Env("COMPTOIR_DB_POOL_SIZE")) {
+      int n = 0;
+      std::string_view sv(v);
+      auto [end, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), n);
+      if (ec == std::errc() && end == sv.data() + sv.size() && n >= 1 && n <= 1000) {
+        db_pool_size = n;
+      }
+    }
   }
   if (const char* v = Env("COMPTOIR_ADMIN_EMAIL")) admin_email = v;
   if (const char* v = Env("COMPTOIR_ADMIN_PASSWORD")) admin_password = v;

@@ -13,6 +13,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
   std::string database_url;  // default: sqlite://<data_dir>/comptoir.db; or postgresql://…
+  int db_pool_size = 16;     // PostgreSQL: connections per node at most (1…1000)
   std::string admin_email = "admin@comptoir.local";
   std::string admin_password;  // generated on first start when empty
   int rate_limit = 700;
@@ -29,8 +30,8 @@ struct Config {
 
   std::string BlobDir() const;
 
-  // Fills unset fields from the environment.
-  void ApplyEnvironment(bool listen_set, bool data_set, bool database_set);
+  // Fills unset fields from the environment (invalid numbers are ignored).
+  void ApplyEnvironment(bool listen_set, bool data_set, bool database_set, bool pool_size_set);
   // True for postgresql://… and postgres://… URLs (the PostgreSQL store).
   bool IsPostgres() const;
   // The SQLite file path of database_url; kInvalidArgument for other schemes.

@@ -34,7 +34,10 @@ Result<std::unique_ptr<storage::Store>> OpenStore(const Config& cfg) {
   std::filesystem::create_directories(cfg.data_dir, ec);
   std::filesystem::create_directories(std::filesystem::path(cfg.data_dir) / "blobs", ec);
   if (cfg.IsPostgres()) {
-    auto pg_store = pg::PgStore::Open({cfg.database_url});
+    pg::PgOptions options;
+    options.url = cfg.database_url;
+    options.pool_size = cfg.db_pool_size;
+    auto pg_store = pg::PgStore::Open(options);
     if (!pg_store.ok()) return pg_store.status();
     COMPTOIR_RETURN_IF_ERROR((*pg_store)->Migrate());
     return std::unique_ptr<storage::Store>(std::move(pg_store).value());
@@ -142,6 +145,7 @@ int Serve(const Config& cfg) {
                       .count();
   log::Info("listening", {{"url", url},
                           {"database", (*store)->Describe()},
+                          {"db_pool_size", cfg.IsPostgres() ? cfg.db_pool_size : 0},
                           {"startup_ms", static_cast<std::int64_t>(ms)}});
 
   int sig = 0;
@@ -166,6 +170,9 @@ int main(int argc, char** argv) {
     sub->add_option("--data", cfg.data_dir, "Data directory (database, blobs)");
     sub->add_option("--database", cfg.database_url,
                     "Database URL (sqlite://PATH or postgresql://USER@HOST:PORT/DB)");
+    sub->add_option("--db-pool-size", cfg.db_pool_size,
+                    "PostgreSQL: connections this process opens at most (default 16)")
+        ->check(CLI::Range(1, 1000));
   };
   auto* serve = cli.add_subcommand("serve", "Run the API server");
   serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0 = any)");
@@ -230,7 +237,7 @@ int main(int argc, char** argv) {
                    : seed_cmd->parsed()    ? seed_cmd
                                            : create_token;
   cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
-                       was_set(used, "--database"));
+                       was_set(used, "--database"), was_set(used, "--db-pool-size"));
 
   if (serve->parsed()) return app::Serve(cfg);
 

@@ -44,7 +44,10 @@ std::string RewritePlaceholders(std::string_view sql) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  // Array entries before the expanded URL are defaults the URL may override.
+  const char* const keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* const values[] = {kConnectTimeoutSeconds, url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -63,6 +66,11 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::Healthy() const {
   return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+bool PgConnection::Check() {
+  ResultPtr res(PQexec(conn_, ""));
+  return res && PQresultStatus(res.get()) == PGRES_EMPTY_QUERY && Healthy();
 }
 
 Status PgConnection::Error(const PGresult* res, std::string_view what) const {

@@ -14,8 +14,12 @@ namespace comptoir::pg {
 // "?" placeholders → "$1".."$n" ("?" inside single-quoted literals is kept).
 std::string RewritePlaceholders(std::string_view sql);
 
+constexpr const char* kConnectTimeoutSeconds = "5";
+
 class PgConnection final : public sql::Connection {
  public:
+  // Connects to `url`. Unless the URL sets connect_timeout, giving up after
+  // kConnectTimeoutSeconds. kUnavailable when the server cannot be reached.
   static Result<std::unique_ptr<PgConnection>> Open(const std::string& url);
   ~PgConnection() override;
 
@@ -24,8 +28,11 @@ class PgConnection final : public sql::Connection {
   Status ExecScript(std::string_view sql) override;
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
 
-  // True while the server connection is usable.
+  // True while the connection is usable and outside a transaction, as far as libpq knows
+  // (no I/O: a server that went away unnoticed still looks healthy).
   bool Healthy() const;
+  // One round trip (an empty query): true when the server answered.
+  bool Check();
 
  private:
   explicit PgConnection(PGconn* conn) : conn_(conn) {}

@@ -1,7 +1,6 @@
 #include "comptoir/storage_pg/pg_store.hpp"
 
 #include <chrono>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "comptoir/storage/write_attachment.hpp"
 #include "comptoir/storage_sql/migrations.hpp"
 #include "comptoir/storage_sql/sql_transaction.hpp"
+#include "connection_pool.hpp"
 #include "pg_connection.hpp"
 #include "pg_listener.hpp"
 
@@ -44,64 +44,65 @@ std::string RedactUrl(const std::string& url) {
 }
 
 struct PgStore::Impl {
+  using Pool = ConnectionPool<PgConnection>;
+
+  explicit Impl(const PgOptions& o)
+      : options(o),
+        pool({o.pool_size, o.acquire_timeout, o.check_idle_after},
+             {[url = o.url] { return PgConnection::Open(url); },
+              [](const PgConnection& c) { return c.Healthy(); },
+              [](PgConnection& c) { return c.Check(); }}) {}
+
   PgOptions options;
+  Pool pool;
   std::unique_ptr<PgListener> listener;
-  std::mutex mu;
-  std::vector<std::unique_ptr<PgConnection>> idle;
 
-  Result<std::unique_ptr<PgConnection>> Acquire() {
-    for (;;) {
-      std::unique_ptr<PgConnection> c;
-      {
-        std::lock_guard lock(mu);
-        if (idle.empty()) break;
-        c = std::move(idle.back());
-        idle.pop_back();
-      }
-      if (c->Healthy()) return c;
-      // A broken (or left-in-a-transaction) connection is dropped; try the next one.
+  // A lost connection most likely means a restarted or unreachable server: the idle ones
+  // are dropped too, so that the next callers open fresh connections.
+  // (A pool that ran out of connections says nothing about the server.)
+  void Observe(const Status& st) {
+    if (st.code() != ErrorCode::kUnavailable) return;
+    if (st.reason() == "DatabasePoolExhausted") {
+      log::Warn("database pool exhausted", {{"pool_size", options.pool_size}});
+    } else {
+      pool.DropIdle();
     }
-    return PgConnection::Open(options.url);
-  }
-
-  void Release(std::unique_ptr<PgConnection> c) {
-    if (!c->Healthy()) return;
-    std::lock_guard lock(mu);
-    if (static_cast<int>(idle.size()) < options.pool_size) idle.push_back(std::move(c));
   }
 
   // BEGIN <begin>; fn; COMMIT — ROLLBACK on error. Runs the OnCommit callbacks.
   Status RunTx(const char* begin, const storage::TxFn& fn) {
-    auto conn = Acquire();
-    if (!conn.ok()) return std::move(conn).TakeStatus();
-    auto c = std::move(conn).value();
-    Status st = c->ExecScript(begin);
-    if (st.code() == ErrorCode::kUnavailable) {
-      // An idle connection the server dropped (restart, idle timeout) only shows as broken
-      // once used: nothing ran yet, so start over once on a new connection.
-      auto fresh = PgConnection::Open(options.url);
-      if (!fresh.ok()) return std::move(fresh).TakeStatus();
-      c = std::move(fresh).value();
-      st = c->ExecScript(begin);
-    }
     std::vector<std::function<void()>> callbacks;
-    if (st.ok()) {
+    Status st = [&]() -> Status {
+      auto lease = pool.Acquire();
+      if (!lease.ok()) return std::move(lease).TakeStatus();
+      auto& c = *lease;
+      Status s = c->ExecScript(begin);
+      if (s.code() == ErrorCode::kUnavailable) {
+        // An idle connection the server dropped (restart, idle timeout) only shows as
+        // broken once used: nothing ran yet, so start over once on a new connection.
+        pool.DropIdle();
+        COMPTOIR_RETURN_IF_ERROR(c.Reconnect());
+        s = c->ExecScript(begin);
+      }
+      if (!s.ok()) return s;
       sql::SqlTransaction tx(*c);
-      st = RunGuarded(fn, tx);
+      s = RunGuarded(fn, tx);
       // Events go out with the commit: PostgreSQL delivers a NOTIFY to the listeners
       // of every node when, and only if, the transaction commits.
       for (const auto& event : tx.TakePublished()) {
-        if (!st.ok()) break;
+        if (!s.ok()) break;
         auto sent = c->Query("SELECT pg_notify(?, ?)", {std::string(kEventsChannel), event});
-        if (!sent.ok()) st = std::move(sent).TakeStatus();
+        if (!sent.ok()) s = std::move(sent).TakeStatus();
       }
-      if (st.ok()) {
-        st = c->ExecScript("COMMIT");
-        if (st.ok()) callbacks = tx.TakeOnCommit();
+      if (s.ok()) {
+        s = c->ExecScript("COMMIT");
+        if (s.ok()) callbacks = tx.TakeOnCommit();
       }
-      if (!st.ok()) (void)c->ExecScript("ROLLBACK");
-    }
-    Release(std::move(c));
+      // A failed ROLLBACK leaves the connection in a transaction: the lease then closes it.
+      if (!s.ok()) (void)c->ExecScript("ROLLBACK");
+      return s;
+    }();  // the lease ends here: the connection is back before the callbacks run
+    Observe(st);
     for (auto& cb : callbacks) cb();
     return st;
   }
@@ -121,20 +122,19 @@ PgStore::PgStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PgStore::~PgStore() { impl_->listener->Stop(); }
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(const PgOptions& options) {
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
+  auto impl = std::make_unique<Impl>(options);
   impl->listener = std::make_unique<PgListener>(options.url);
-  if (impl->options.pool_size < 1) impl->options.pool_size = 1;
-  auto first = PgConnection::Open(options.url);
-  if (!first.ok()) return std::move(first).TakeStatus();
-  impl->idle.push_back(std::move(first).value());
+  {
+    auto first = impl->pool.Acquire();  // checks the URL; kept as the first idle connection
+    if (!first.ok()) return std::move(first).TakeStatus();
+  }
   return std::unique_ptr<PgStore>(new PgStore(std::move(impl)));
 }
 
 Status PgStore::Migrate() {
-  auto conn = impl_->Acquire();
-  if (!conn.ok()) return std::move(conn).TakeStatus();
-  auto c = std::move(conn).value();
+  auto lease = impl_->pool.Acquire();
+  if (!lease.ok()) return std::move(lease).TakeStatus();
+  auto& c = *lease;
   auto run = [&]() -> Status {
     COMPTOIR_RETURN_IF_ERROR(c->ExecScript("BEGIN"));
     auto lock = c->Query("SELECT pg_advisory_xact_lock(?::bigint)", {kMigrationLock});
@@ -166,7 +166,6 @@ Status PgStore::Migrate() {
   };
   Status st = run();
   if (!st.ok()) (void)c->ExecScript("ROLLBACK");
-  impl_->Release(std::move(c));
   return st;
 }
 
@@ -189,18 +188,21 @@ Status PgStore::Read(const storage::TxFn& fn) {
 Status PgStore::Ping() {
   Status st;
   for (int attempt = 0; attempt < 2; ++attempt) {  // a stale pooled connection, then a new one
-    auto conn = impl_->Acquire();
-    if (!conn.ok()) return std::move(conn).TakeStatus();
-    auto c = std::move(conn).value();
-    auto r = c->Query("SELECT 1", {});
-    impl_->Release(std::move(c));
-    if (r.ok()) return Status::Ok();
-    st = std::move(r).TakeStatus();
+    {
+      auto lease = impl_->pool.Acquire();
+      if (!lease.ok()) return std::move(lease).TakeStatus();
+      auto r = (*lease)->Query("SELECT 1", {});
+      if (r.ok()) return Status::Ok();
+      st = std::move(r).TakeStatus();
+    }
+    impl_->Observe(st);
     if (st.code() != ErrorCode::kUnavailable) break;
   }
   return st;
 }
 
 std::string PgStore::Describe() const { return RedactUrl(impl_->options.url); }
+
+PgPoolStats PgStore::PoolStats() const { return impl_->pool.Stats(); }
 
 }  // namespace comptoir::pg

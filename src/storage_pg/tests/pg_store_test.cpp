@@ -1,0 +1,215 @@
+// PgStore's pool against a real server: the bound as PostgreSQL sees it, the wait that ends
+// in kUnavailable, connections the server terminated being replaced. Skipped unless
+// COMPTOIR_TEST_PG_URL names a server (a maintenance URL, e.g.
+// postgresql://postgres@127.0.0.1:55432/postgres); each case gets a fresh database.
+// A connect failure needs no server and always runs.
+#include "comptoir/storage_pg/pg_store.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "pg_connection.hpp"
+
+namespace comptoir::pg {
+namespace {
+
+using namespace std::chrono_literals;
+using storage::Transaction;
+
+const char* PgUrl() {
+  const char* v = std::getenv("COMPTOIR_TEST_PG_URL");
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+// Runs one statement on the maintenance database; the first value of the first row, or
+// "error: …".
+std::string PgAdmin(const std::string& statement) {
+  PGconn* c = PQconnectdb(PgUrl());
+  std::string out;
+  if (PQstatus(c) != CONNECTION_OK) {
+    out = "error: ";
+    out += PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, statement.c_str());
+    const auto st = PQresultStatus(r);
+    if (st == PGRES_TUPLES_OK) {
+      if (PQntuples(r) > 0) out = PQgetvalue(r, 0, 0);
+    } else if (st != PGRES_COMMAND_OK) {
+      out = "error: ";
+      out += PQresultErrorMessage(r);
+    }
+    PQclear(r);
+  }
+  PQfinish(c);
+  return out;
+}
+
+std::string WithDatabase(const std::string& url, const std::string& db) {
+  auto scheme = url.find("://");
+  auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  std::string out = url.substr(0, slash == std::string::npos ? url.size() : slash);
+  out += "/";
+  out += db;
+  if (slash != std::string::npos) {
+    auto query = url.find('?', slash);
+    if (query != std::string::npos) out += url.substr(query);
+  }
+  return out;
+}
+
+// A loopback port nothing listens on (bound, then released).
+int ClosedPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST(PgStoreConnectTest, AnUnreachableServerIsUnavailable) {
+  std::string url = "postgresql://postgres@127.0.0.1:";
+  url += std::to_string(ClosedPort());
+  url += "/postgres";
+  auto s = PgStore::Open({url});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable) << s.status().ToString();
+}
+
+class PgStorePoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (PgUrl() == nullptr) GTEST_SKIP() << "COMPTOIR_TEST_PG_URL is not set";
+    static std::atomic<int> counter{0};
+    db_ = "comptoir_pool_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    ASSERT_EQ(PgAdmin("CREATE DATABASE " + db_), "");
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!db_.empty()) (void)PgAdmin("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
+  }
+
+  void Open(PgOptions o) {
+    o.url = WithDatabase(PgUrl(), db_);
+    auto s = PgStore::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    ASSERT_TRUE(store_->Migrate().ok());
+  }
+
+  // Connections the server has open to this test's database.
+  int ServerConnections() {
+    return std::atoi(
+        PgAdmin("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db_ + "'").c_str());
+  }
+
+  // Terminates every session on this test's database and waits until they are gone.
+  void TerminateSessions() {
+    ASSERT_EQ(PgAdmin("SELECT count(pg_terminate_backend(pid)) >= 0 FROM pg_stat_activity "
+                      "WHERE datname = '" +
+                      db_ + "'"),
+              "t");
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (ServerConnections() > 0) {  // pg_terminate_backend only signals the backend
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "sessions still alive";
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+
+  // One read transaction with one query (no account exists: kNotFound is success here).
+  Status ReadAccounts() {
+    return store_->Read([](Transaction& tx) {
+      auto a = tx.accounts().Get(AccountId(1));
+      return a.ok() || a.status().code() == ErrorCode::kNotFound ? Status::Ok() : a.status();
+    });
+  }
+
+  std::string db_;
+  std::unique_ptr<PgStore> store_;
+};
+
+TEST_F(PgStorePoolTest, HoldsAtMostPoolSizeConnectionsAndTimesOutWithUnavailable) {
+  PgOptions o;
+  o.pool_size = 2;
+  o.acquire_timeout = 200ms;
+  ASSERT_NO_FATAL_FAILURE(Open(o));
+  // Two reads hold both connections until released.
+  std::mutex mu;
+  std::condition_variable cv;
+  int inside = 0;
+  bool release = false;
+  auto hold = [&] {
+    return store_->Read([&](Transaction&) {
+      std::unique_lock lock(mu);
+      ++inside;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+      return Status::Ok();
+    });
+  };
+  auto a = std::async(std::launch::async, hold);
+  auto b = std::async(std::launch::async, hold);
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return inside == 2; });
+  }
+  EXPECT_EQ(ServerConnections(), 2);
+  Status third = ReadAccounts();
+  EXPECT_EQ(third.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(third.reason(), "DatabasePoolExhausted");
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_TRUE(ReadAccounts().ok());
+  EXPECT_EQ(store_->PoolStats().timeouts, 1);
+  EXPECT_EQ(store_->PoolStats().open, 2);
+}
+
+TEST_F(PgStorePoolTest, ReplacesConnectionsTheServerTerminated) {
+  PgOptions o;
+  o.pool_size = 4;
+  ASSERT_NO_FATAL_FAILURE(Open(o));
+  ASSERT_TRUE(ReadAccounts().ok());
+  const auto before = store_->PoolStats();
+  ASSERT_GE(before.idle, 1);
+  // The server ends every session of the database (as a restart or an idle timeout would).
+  ASSERT_NO_FATAL_FAILURE(TerminateSessions());
+  // The pool notices on use and replaces the connection: the caller sees nothing.
+  EXPECT_TRUE(ReadAccounts().ok());
+  EXPECT_TRUE(store_->Ping().ok());
+  const auto after = store_->PoolStats();
+  EXPECT_GE(after.dropped, 1);
+  EXPECT_GT(after.opened, before.opened);
+  EXPECT_LE(after.open, 4);
+}
+
+TEST_F(PgStorePoolTest, TheIdleCheckFindsAConnectionTheServerTerminated) {
+  auto c = PgConnection::Open(WithDatabase(PgUrl(), db_));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE((*c)->Check());
+  ASSERT_NO_FATAL_FAILURE(TerminateSessions());
+  EXPECT_TRUE((*c)->Healthy());  // libpq cannot know without a round trip…
+  EXPECT_FALSE((*c)->Check());   // …which the pool makes for a connection idle a while
+  EXPECT_FALSE((*c)->Healthy());
+}
+
+}  // namespace
+}  // namespace comptoir::pg
