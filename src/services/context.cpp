@@ -1,5 +1,7 @@
 #include "comptoir/services/context.hpp"
 
+#include <boost/json.hpp>
+
 namespace comptoir::services {
 
 domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
@@ -20,6 +22,20 @@ domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
     if (org.ok() && org->shared_tickets) scope.shared_organizations.push_back(org->id);
   }
   return scope;
+}
+
+void PublishTicketEvent(storage::Transaction& tx, std::string_view action,
+                        const domain::Ticket& t) {
+  boost::json::object e{{"type", "ticket"},
+                        {"action", action},
+                        {"account_id", t.account_id.value},
+                        {"ticket_id", t.id.value},
+                        {"group_id", t.group_id.value},
+                        {"assignee_id", t.assignee_id.value},
+                        {"requester_id", t.requester_id.value},
+                        {"organization_id", t.organization_id.value},
+                        {"updated_at", t.updated_at}};
+  tx.Publish(boost::json::serialize(e));
 }
 
 Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,

@@ -481,6 +481,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
   } else {
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(t));
   }
+  PublishTicketEvent(tx, creating ? "created" : "updated", t);
 
   domain::Audit audit;
   audit.account_id = account;
@@ -703,6 +704,7 @@ Status TicketService::Delete(const Context& ctx, TicketId id) {
     }
     t->deleted_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(*t));
+    PublishTicketEvent(tx, "deleted", *t);
     return RecordAudit(tx, ctx, t->deleted_at, "ticket", id.value, t->subject, "destroy",
                        "Ticket deleted");
   });
@@ -718,6 +720,7 @@ Result<domain::Ticket> TicketService::Restore(const Context& ctx, TicketId id) {
     if (!domain::CanViewTicket(ctx.actor, *t, TicketScopeFor(tx, ctx, *t))) return NotFound();
     t->updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(*t));
+    PublishTicketEvent(tx, "updated", *t);
     out = *t;
     return RecordAudit(tx, ctx, t->updated_at, "ticket", id.value, t->subject, "restore",
                        "Ticket restored");
