@@ -32,8 +32,20 @@ void PgListener::Stop() {
   }
 }
 
+void PgListener::Dispatch(const std::string& payload) {
+  std::lock_guard lock(mu_);
+  for (const auto& fn : subscribers_) {
+    try {
+      fn(payload);
+    } catch (const std::exception& e) {
+      log::Error("event subscriber failed", {{"error", e.what()}});
+    }
+  }
+}
+
 void PgListener::Loop() {
   int backoff_ms = 100;
+  bool connected_before = false;
   while (!stopping_) {
     PGconn* conn = PQconnectdb(url_.c_str());
     PGresult* res = nullptr;
@@ -52,6 +64,8 @@ void PgListener::Loop() {
     }
     PQclear(res);
     backoff_ms = 100;
+    if (connected_before) Dispatch(kResyncEvent);  // events may have been missed meanwhile
+    connected_before = true;
     bool broken = false;
     while (!stopping_ && !broken) {
       pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {wake_fd_[0], POLLIN, 0}};
@@ -69,14 +83,7 @@ void PgListener::Loop() {
       while (PGnotify* note = PQnotifies(conn)) {
         std::string payload = note->extra != nullptr ? note->extra : "";
         PQfreemem(note);
-        std::lock_guard lock(mu_);
-        for (const auto& fn : subscribers_) {
-          try {
-            fn(payload);
-          } catch (const std::exception& e) {
-            log::Error("event subscriber failed", {{"error", e.what()}});
-          }
-        }
+        Dispatch(payload);
       }
     }
     if (broken) log::Warn("event listener lost its connection; reconnecting", {});

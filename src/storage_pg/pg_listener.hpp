@@ -3,8 +3,9 @@
 // hands each notification to the subscribers. Publishing is `pg_notify` inside the
 // writing transaction (see PgStore), so PostgreSQL delivers an event to every node
 // exactly when, and only if, the transaction commits. When the connection drops, the
-// thread reconnects with back-off; events sent meanwhile are not replayed (pushes are
-// hints: a screen refetches what it shows when its live connection comes back).
+// thread reconnects with back-off; events sent meanwhile are not replayed: the
+// subscribers get {"type":"resync"} instead (pushes are hints; a screen refetches what
+// it shows).
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 namespace comptoir::pg {
 
 inline constexpr const char* kEventsChannel = "comptoir_events";
+inline constexpr const char* kResyncEvent = R"({"type":"resync"})";
 
 class PgListener {
  public:
@@ -31,6 +33,7 @@ class PgListener {
 
  private:
   void Loop();
+  void Dispatch(const std::string& payload);
 
   std::string url_;
   std::mutex mu_;
