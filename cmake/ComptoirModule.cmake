@@ -1,12 +1,16 @@
-# comptoir_module(<name> [DEPS <module>...] [LIBS <target>...])
+# comptoir_module(<name> [DEPS <module>...] [LIBS <target>...] [TEST_LIBS <target>...]
+#                  [PG_TESTS])
 #
 # Creates the static library comptoir_<name> (alias comptoir::<name>) from the
 # *.cpp files of the calling folder, with include/ as its public include path.
 # A module links only the modules named in DEPS, so an include of a module
 # that is not allowed fails to compile. tests/*_test.cpp become one test binary
-# <name>_test, registered with CTest.
+# <name>_test, registered with CTest (label unit). With PG_TESTS, the binary has cases
+# that run on PostgreSQL when COMPTOIR_TEST_PG_URL is set (skipped otherwise): it is
+# registered a second time as <name>_pg, label pg (`ctest -L pg` with the variable set;
+# ./scripts/test stage pg starts a throw-away server for it).
 function(comptoir_module name)
-  cmake_parse_arguments(M "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(M "PG_TESTS" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   set(deps)
   foreach(d IN LISTS M_DEPS)
@@ -37,6 +41,10 @@ function(comptoir_module name)
       comptoir_warnings(${name}_test)
       add_test(NAME ${name}_test COMMAND ${name}_test --gtest_brief=1)
       set_tests_properties(${name}_test PROPERTIES LABELS "unit")
+      if(M_PG_TESTS)
+        add_test(NAME ${name}_pg COMMAND ${name}_test --gtest_brief=1)
+        set_tests_properties(${name}_pg PROPERTIES LABELS "pg")
+      endif()
     endif()
   endif()
 endfunction()
