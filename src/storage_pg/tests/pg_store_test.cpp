@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "comptoir/storage_sql/migrations.hpp"
 #include "pg_connection.hpp"
 
 namespace comptoir::pg {
@@ -209,6 +210,40 @@ TEST_F(PgStorePoolTest, TheIdleCheckFindsAConnectionTheServerTerminated) {
   EXPECT_TRUE((*c)->Healthy());  // libpq cannot know without a round trip…
   EXPECT_FALSE((*c)->Check());   // …which the pool makes for a connection idle a while
   EXPECT_FALSE((*c)->Healthy());
+}
+
+}  // namespace
+}  // namespace comptoir::pg
+
+namespace comptoir::pg {
+namespace {
+
+// Several nodes starting at once on an empty database: each runs every migration under
+// the advisory lock; they all succeed and each migration is applied once.
+TEST_F(PgStorePoolTest, NodesMigratingAtOnceApplyEachMigrationOnce) {
+  const std::string url = WithDatabase(PgUrl(), db_);
+  constexpr int kNodes = 4;
+  std::vector<std::unique_ptr<PgStore>> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    auto s = PgStore::Open({url});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    nodes.push_back(std::move(s).value());
+  }
+  std::vector<Status> results(kNodes);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = nodes[i]->Migrate(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  PGconn* c = PQconnectdb(url.c_str());
+  PGresult* r =
+      PQexec(c, "SELECT count(*) || '/' || count(DISTINCT version) FROM schema_migrations");
+  const std::string applied = PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  PQfinish(c);
+  const auto n = std::to_string(sql::Migrations(sql::Dialect::kPostgres).size());
+  EXPECT_EQ(applied, n + "/" + n);
 }
 
 }  // namespace
