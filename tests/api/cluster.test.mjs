@@ -2,14 +2,18 @@
 // Runs only on PostgreSQL (COMPTOIR_TEST_PG_URL; the `pg` stage of ./scripts/test).
 //
 // Three `comptoir serve` processes share a database. Clients create and update tickets
-// through all of them and start bulk jobs (tickets/create_many). Halfway, the node
-// holding a bulk job's lease is killed. Afterwards: every acknowledged ticket and
+// through all of them and start bulk jobs (tickets/create_many). Halfway, a node caught
+// holding bulk jobs' leases is frozen (SIGSTOP, to know which jobs it holds) and killed
+// (SIGKILL). Afterwards: every acknowledged ticket and
 // comment exists, every bulk job completed with each item applied exactly once (the
 // surviving nodes took the job over after its lease expired and resumed after the
 // last committed item), the queue is empty, and the cluster-wide maintenance sweep ran
 // once in every period, before and after the kill.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, psqlRows, uniqueName } from './harness.mjs';
 
 const onPg = Boolean(process.env.COMPTOIR_TEST_PG_URL);
@@ -23,21 +27,28 @@ const nodeEnv = {
   COMPTOIR_ACCESS_LOG: 'off',
 };
 
+// Each node has its own data dir; they share the database and the blob directory only.
 let nodes = [];
+let blobs;
 before(async () => {
   if (!onPg) return;
-  const first = await startServer({ env: nodeEnv });
+  blobs = await mkdtemp(path.join(os.tmpdir(), 'comptoir-shared-blobs-'));
+  const first = await startServer({ env: { ...nodeEnv, COMPTOIR_BLOB_DIR: blobs } });
   nodes.push(first);
   for (let i = 0; i < 2; i++) {
-    const n = await startServer({ env: nodeEnv, dataDir: first.dataDir, createToken: false });
+    const n = await startServer({
+      env: { ...nodeEnv, COMPTOIR_BLOB_DIR: blobs, COMPTOIR_DATABASE_URL: first.databaseUrl },
+      createToken: false,
+    });
     n.token = first.token;
     nodes.push(n);
   }
 });
 after(async () => {
-  // The first node owns the data dir and the database: stop it last.
+  // The first node owns the database: stop it last.
   for (const n of nodes.slice(1)) await n.stop();
   await nodes[0]?.stop();
+  if (blobs) await rm(blobs, { recursive: true, force: true });
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +63,28 @@ test('nodes register in the cluster and see each other', { skip: !onPg }, async 
   }
   assert.equal(rows.length, 3);
   assert.deepEqual(rows.map((r) => Number(r[1])).sort(), nodes.map((n) => n.pid).sort());
+});
+
+test('a file uploaded to one node is attached on another and downloaded from a third', { skip: !onPg }, async () => {
+  const bytes = Buffer.from(`shared blob ${Date.now()}\n`);
+  const up = await nodes[0].request('POST', '/api/v2/uploads.json?filename=shared.txt', {
+    body: bytes,
+    headers: { 'Content-Type': 'application/binary' },
+  });
+  assert.equal(up.status, 201, up.text);
+  const created = await nodes[1].post('/api/v2/tickets.json', {
+    ticket: { subject: 'with a file', comment: { body: 'see attached', uploads: [up.json.upload.token] } },
+  });
+  assert.equal(created.status, 201, created.text);
+  const comments = await nodes[2].get(`/api/v2/tickets/${created.json.ticket.id}/comments.json`);
+  const attachment = comments.json.comments[0].attachments[0];
+  assert.ok(attachment, comments.text);
+  const content = new URL(attachment.content_url);
+  const res = await fetch(nodes[2].url + content.pathname + content.search, {
+    headers: { Authorization: nodes[2].authHeader('token') },
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
 });
 
 test('a node killed under load loses no acknowledged write and no job', { skip: !onPg, timeout: 120_000 }, async () => {
@@ -92,7 +125,7 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
   };
   const bulk = async (node, j) => {
     const tickets = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 100; i++) {
       tickets.push({ subject: `${marker} bulk ${j} item ${i}`, comment: { body: 'bulk item' } });
     }
     const r = await node.post('/api/v2/tickets/create_many.json', { tickets });
@@ -101,35 +134,44 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
   };
 
   const clients = Array.from({ length: 8 }, (_, k) => client(k));
-  await sleep(1500);
-  for (let j = 0; j < 6; j++) await bulk(nodes[j % nodes.length], j);
-
-  // Kill the node that holds a bulk job's lease right now (its node id carries its pid).
   let victim = -1;
-  let victimJob = null;
-  for (let i = 0; i < 200 && victim < 0; i++) {
-    const running = await q(
-      "SELECT id, lease_owner FROM queued_jobs WHERE status = 'running' AND kind = 'bulk' ORDER BY id",
-    );
-    for (const [id, owner] of running) {
-      const pid = Number(owner.split('-').at(-2));
-      const index = nodes.findIndex((n) => n.pid === pid);
-      if (index >= 0) {
-        victim = index;
-        victimJob = id;
-        break;
+  let victimJobs = [];
+  let killedAt = 0;
+  try {
+    await sleep(1500);
+    // Freeze (SIGSTOP) a node while it holds bulk jobs' leases, note which, then kill it
+    // (SIGKILL): its in-flight transactions die with it and its leases must expire.
+    for (let round = 0; round < 100 && victim < 0; round++) {
+      if (round % 10 === 0) {
+        for (let j = 0; j < 3; j++) await bulk(nodes[(round + j) % nodes.length], acked.jobs.size);
       }
+      const running = await q("SELECT lease_owner FROM queued_jobs WHERE status = 'running' AND kind = 'bulk'");
+      const pid = running.map(([owner]) => Number(owner.split('/')[0].split('-').at(-2)))
+        .find((p) => nodes.some((n) => n.pid === p));
+      if (pid === undefined) {
+        await sleep(20);
+        continue;
+      }
+      process.kill(pid, 'SIGSTOP');
+      const held = await q(
+        `SELECT id FROM queued_jobs WHERE status = 'running' AND lease_owner LIKE '%-${pid}-%'`,
+      );
+      if (held.length === 0) {
+        process.kill(pid, 'SIGCONT'); // it finished just before: try again
+        continue;
+      }
+      victim = nodes.findIndex((n) => n.pid === pid);
+      victimJobs = held.map(([id]) => Number(id));
     }
-    if (victim < 0) await sleep(20);
+    assert.ok(victim >= 0, 'a node was caught holding a bulk job');
+    killedAt = Math.floor(Date.now() / 1000);
+    alive.delete(victim);
+    await nodes[victim].crash();
+    await sleep(2000);
+  } finally {
+    stop = true;
+    await Promise.all(clients);
   }
-  assert.ok(victim >= 0, 'a bulk job was seen running on some node');
-  const killedAt = Math.floor(Date.now() / 1000);
-  alive.delete(victim);
-  await nodes[victim].crash();
-
-  await sleep(2000);
-  stop = true;
-  await Promise.all(clients);
   assert.ok(requests > 100, `the load ran (${requests} requests acknowledged)`);
 
   // Every bulk job completes: the survivors take the victim's lease over once it expires.
@@ -165,10 +207,12 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
     }
   }
 
-  // The job the victim held was taken over by another node, and nothing is left queued.
-  const [taken] = await q(`SELECT status, attempts, lease_owner IS NULL FROM queued_jobs WHERE id = ${victimJob}`);
-  assert.equal(taken[0], 'done');
-  assert.ok(Number(taken[1]) >= 2, `the killed node's job was leased again (attempts ${taken[1]})`);
+  // The jobs the victim held were taken over by other nodes, and nothing is left queued.
+  for (const id of victimJobs) {
+    const [taken] = await q(`SELECT status, attempts, lease_owner IS NULL FROM queued_jobs WHERE id = ${id}`);
+    assert.equal(taken[0], 'done');
+    assert.ok(Number(taken[1]) >= 2, `the killed node's job ${id} was leased again (attempts ${taken[1]})`);
+  }
   const left = await q("SELECT COUNT(*) FROM queued_jobs WHERE status <> 'done'");
   assert.equal(Number(left[0][0]), 0);
 
