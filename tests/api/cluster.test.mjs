@@ -233,3 +233,44 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
   const afterKill = periods.filter((p) => Number(p[0]) > killedAt + 1);
   for (const p of afterKill) assert.ok(!p[1].includes(`-${victimPid}-`), 'only live nodes sweep');
 });
+
+test('the per-user rate limit is divided between the live nodes', { skip: !onPg }, async () => {
+  const limitEnv = { ...nodeEnv, COMPTOIR_RATE_LIMIT: '10' };
+  const a = await startServer({ env: limitEnv });
+  const b = await startServer({
+    env: { ...limitEnv, COMPTOIR_DATABASE_URL: a.databaseUrl },
+    createToken: false,
+  });
+  b.token = a.token;
+  try {
+    // Wait for the first node to see the second one (heartbeats every second).
+    let remaining;
+    for (let i = 0; i < 50; i++) {
+      const r = await psqlRows(a.databaseUrl, 'SELECT COUNT(*) FROM cluster_nodes');
+      if (Number(r[0][0]) === 2) break;
+      await sleep(100);
+    }
+    await sleep(1200);
+    // Each node allows ceil(10 / 2) = 5 requests per minute to this user; the headers
+    // report the cluster-wide figures. (A minute boundary resets the windows: retry once.)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const statuses = [];
+      for (const node of [a, b]) {
+        for (let i = 0; i < 6; i++) {
+          const r = await node.get('/api/v2/users/me.json');
+          statuses.push(r.status);
+          if (i === 0) remaining = Number(r.headers.get('x-rate-limit-remaining'));
+          if (r.status === 200) assert.equal(r.headers.get('x-rate-limit'), '10');
+        }
+      }
+      const ok = statuses.filter((s) => s === 200).length;
+      if (ok === 10 && statuses[5] === 429 && statuses[11] === 429) break;
+      assert.ok(attempt === 0, `statuses ${statuses.join(',')}`);
+      await sleep(61_000 - (Date.now() % 60_000));
+    }
+    assert.ok(remaining <= 8, `remaining after the first request reports the cluster (${remaining})`);
+  } finally {
+    await b.stop();
+    await a.stop();
+  }
+});
