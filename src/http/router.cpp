@@ -15,6 +15,11 @@ struct Route {
   std::vector<std::string> param_names;  // in path order
 };
 
+struct WebSocketRoute {
+  UpgradeHandler fn;
+  std::vector<std::string> param_names;
+};
+
 bool IsParam(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -37,6 +42,7 @@ struct Router::Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
   std::unique_ptr<Node> param;
   std::vector<Route> routes;  // handlers ending at this node, one per method
+  std::unique_ptr<WebSocketRoute> websocket;
 
   const Route* ForMethod(std::string_view method) const {
     for (const auto& r : routes) {
@@ -51,10 +57,9 @@ Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
 
-void Router::Add(std::string_view method, std::string_view pattern, HandlerFn fn) {
+Router::Node* Router::Insert(std::string_view pattern, std::vector<std::string>& names) {
   assert(root_ && "Add on a moved-from Router");
   Node* node = root_.get();
-  std::vector<std::string> names;
   for (std::string_view segment : Split(pattern)) {
     if (IsParam(segment)) {
       names.emplace_back(segment.substr(1, segment.size() - 2));
@@ -68,6 +73,12 @@ void Router::Add(std::string_view method, std::string_view pattern, HandlerFn fn
       node = it->second.get();
     }
   }
+  return node;
+}
+
+void Router::Add(std::string_view method, std::string_view pattern, HandlerFn fn) {
+  std::vector<std::string> names;
+  Node* node = Insert(pattern, names);
   for (auto& r : node->routes) {
     if (r.method == method) {  // a later registration replaces an earlier one
       r.fn = std::move(fn);
@@ -78,21 +89,37 @@ void Router::Add(std::string_view method, std::string_view pattern, HandlerFn fn
   node->routes.push_back({std::string(method), std::move(fn), std::move(names)});
 }
 
+void Router::AddWebSocket(std::string_view pattern, UpgradeHandler fn) {
+  std::vector<std::string> names;
+  Node* node = Insert(pattern, names);
+  node->websocket =
+      std::make_unique<WebSocketRoute>(WebSocketRoute{std::move(fn), std::move(names)});
+}
+
 namespace {
 
 struct Search {
   const std::vector<std::string_view>& segments;
   std::string_view method;
+  bool websocket = false;                // looking for a WebSocket route, not a method
   std::vector<std::string_view> values;  // parameter values along the current branch
   const Route* found = nullptr;
+  const WebSocketRoute* found_websocket = nullptr;
   std::vector<std::string_view> found_values;
   std::vector<std::string_view> allow;  // methods of nodes that matched the path
 };
 
 template <typename NodeT>
 void Walk(const NodeT& node, std::size_t depth, Search& s) {
-  if (s.found) return;
+  if (s.found || s.found_websocket) return;
   if (depth == s.segments.size()) {
+    if (s.websocket) {
+      if (node.websocket) {
+        s.found_websocket = node.websocket.get();
+        s.found_values = s.values;
+      }
+      return;
+    }
     if (node.routes.empty()) return;
     const Route* r = node.ForMethod(s.method);
     // HEAD is served by the GET handler when there is no explicit HEAD route.
@@ -113,12 +140,20 @@ void Walk(const NodeT& node, std::size_t depth, Search& s) {
   // when the literal branch does not lead to a match.
   if (auto it = node.literals.find(segment); it != node.literals.end()) {
     Walk(*it->second, depth + 1, s);
-    if (s.found) return;
+    if (s.found || s.found_websocket) return;
   }
   if (node.param) {
     s.values.push_back(segment);
     Walk(*node.param, depth + 1, s);
     s.values.pop_back();
+  }
+}
+
+void FillParams(const std::vector<std::string>& names, const std::vector<std::string_view>& values,
+                Request& req) {
+  req.params.reserve(names.size());
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    req.params.emplace_back(names[i], std::string(values[i]));
   }
 }
 
@@ -129,15 +164,11 @@ Router::Match Router::Find(Request& req) const {
   req.params.clear();
   if (!root_) return match;
   std::vector<std::string_view> segments = Split(req.path);
-  Search s{segments, req.method, {}, nullptr, {}, {}};
+  Search s{segments, req.method, false, {}, nullptr, nullptr, {}, {}};
   Walk(*root_, 0, s);
   if (s.found) {
     match.handler = &s.found->fn;
-    const auto& names = s.found->param_names;
-    req.params.reserve(names.size());
-    for (std::size_t i = 0; i < names.size() && i < s.found_values.size(); ++i) {
-      req.params.emplace_back(names[i], std::string(s.found_values[i]));
-    }
+    FillParams(s.found->param_names, s.found_values, req);
     return match;
   }
   if (!s.allow.empty()) {
@@ -150,6 +181,17 @@ Router::Match Router::Find(Request& req) const {
     }
   }
   return match;
+}
+
+const UpgradeHandler* Router::FindWebSocket(Request& req) const {
+  req.params.clear();
+  if (!root_) return nullptr;
+  std::vector<std::string_view> segments = Split(req.path);
+  Search s{segments, req.method, true, {}, nullptr, nullptr, {}, {}};
+  Walk(*root_, 0, s);
+  if (!s.found_websocket) return nullptr;
+  FillParams(s.found_websocket->param_names, s.found_values, req);
+  return &s.found_websocket->fn;
 }
 
 }  // namespace comptoir::http

@@ -3,17 +3,13 @@
 // values, hands each one to the worker pool, and writes the responses back in request
 // order. A per-session ring of response slots bounds pipelining; reading stops while
 // the ring is full. One lazy timer per session enforces the idle, read and write
-// deadlines without re-arming on every request.
+// deadlines without re-arming on every request. A WebSocket upgrade request pauses
+// reading; once accepted and every earlier response is written, the socket moves to a
+// WebSocketSession (websocket.cpp).
 #include "comptoir/http/server.hpp"
 
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -21,29 +17,20 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cassert>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
-#include <thread>
-#include <unordered_map>
-#include <vector>
+#include <variant>
 
 #include "comptoir/common/log.hpp"
+#include "server_state.hpp"
 #include "target.hpp"
 #include "wire.hpp"
 
 namespace comptoir::http {
 
-namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
-using Strand = net::strand<net::io_context::executor_type>;
-using Socket = tcp::socket::rebind_executor<Strand>::other;
-using Timer = net::steady_timer::rebind_executor<Strand>::other;
 using error_code = boost::system::error_code;
 
 namespace {
@@ -123,78 +110,55 @@ struct Rendered {
   bool close = false;
 };
 
+// An accepted upgrade waiting for the earlier responses to be written.
+struct PendingUpgrade {
+  Request req;
+  WebSocketAccept accept;
+};
+
 }  // namespace
 
-class Session;
+ServerState::ServerState(ServerOptions o, Handler h, ErrorRenderer r)
+    : options(std::move(o)), handler(std::move(h)), renderer(std::move(r)) {
+  options.read_timeout = AtLeastOneSecond(options.read_timeout);
+  options.idle_timeout = AtLeastOneSecond(options.idle_timeout);
+  options.pipeline_limit = std::max<std::size_t>(options.pipeline_limit, 1);
+  options.io_threads = std::max<std::size_t>(options.io_threads, 1);
+  options.worker_threads = std::max<std::size_t>(options.worker_threads, 1);
+  options.header_limit = std::clamp<std::size_t>(options.header_limit, 256, 1u << 30);
+  timer_step = std::min(options.read_timeout, options.idle_timeout);
+  WebSocketOptions& ws = options.websocket;
+  ws.max_message_bytes = std::max<std::size_t>(ws.max_message_bytes, 1);  // 0 is "no limit"
+  ws.max_queued_bytes = std::max<std::size_t>(ws.max_queued_bytes, 1);
+  ws.max_queued_messages = std::max<std::size_t>(ws.max_queued_messages, 1);
+  ws.ping_interval = AtLeastOneSecond(ws.ping_interval);
+  ws.close_timeout = AtLeastOneSecond(ws.close_timeout);
+}
 
-// Everything the server shares with its sessions (Server::Impl is private to Server).
-struct ServerState {
-  ServerState(ServerOptions o, Handler h, ErrorRenderer r)
-      : options(std::move(o)), handler(std::move(h)), renderer(std::move(r)) {
-    options.read_timeout = AtLeastOneSecond(options.read_timeout);
-    options.idle_timeout = AtLeastOneSecond(options.idle_timeout);
-    options.pipeline_limit = std::max<std::size_t>(options.pipeline_limit, 1);
-    options.io_threads = std::max<std::size_t>(options.io_threads, 1);
-    options.worker_threads = std::max<std::size_t>(options.worker_threads, 1);
-    options.header_limit = std::clamp<std::size_t>(options.header_limit, 256, 1u << 30);
-    timer_step = std::min(options.read_timeout, options.idle_timeout);
-  }
-
-  // Renders a transport error through the API's renderer; never throws.
-  Response RenderError(unsigned status, std::string_view message) const {
-    Response res;
-    try {
-      res = renderer ? renderer(status, message) : Response{};
-      if (!renderer) {
-        res.content_type = "text/plain; charset=utf-8";
-        res.body = std::string(message);
-      }
-    } catch (const std::exception& e) {
-      log::Error("http error renderer threw", {{"error", e.what()}});
-      res = Response{};
+Response ServerState::RenderError(unsigned status, std::string_view message) const {
+  Response res;
+  try {
+    res = renderer ? renderer(status, message) : Response{};
+    if (!renderer) {
       res.content_type = "text/plain; charset=utf-8";
       res.body = std::string(message);
     }
-    res.status = status;
-    if (status == 503 && std::none_of(res.headers.begin(), res.headers.end(), [](const auto& h) {
-          return IEquals(h.first, "Retry-After");
-        })) {
-      res.Header("Retry-After", "1");
-    }
-    return res;
+  } catch (const std::exception& e) {
+    log::Error("http error renderer threw", {{"error", e.what()}});
+    res = Response{};
+    res.content_type = "text/plain; charset=utf-8";
+    res.body = std::string(message);
   }
+  res.status = status;
+  if (status == 503 && std::none_of(res.headers.begin(), res.headers.end(), [](const auto& h) {
+        return IEquals(h.first, "Retry-After");
+      })) {
+    res.Header("Retry-After", "1");
+  }
+  return res;
+}
 
-  void DoAccept();
-  void OnAccept(const error_code& ec, Socket socket);
-  void Reject(Socket& socket);
-  void Register(const std::shared_ptr<Session>& s);
-  void Unregister(Session* s);
-  std::vector<std::shared_ptr<Session>> Snapshot();
-
-  ServerOptions options;
-  Handler handler;
-  ErrorRenderer renderer;
-  std::chrono::seconds timer_step{1};
-
-  // Declared before everything that holds I/O objects; reset explicitly in Stop().
-  std::unique_ptr<net::io_context> ioc;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  std::unique_ptr<net::thread_pool> workers;
-  std::optional<tcp::acceptor> acceptor;
-  std::optional<net::steady_timer> accept_retry;
-  std::vector<std::thread> io_threads;
-  std::uint16_t bound_port = 0;
-  bool started = false;
-  bool stopped = false;
-
-  std::atomic<bool> draining{false};
-  std::atomic<std::size_t> connections{0};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
-};
-
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(ServerState& srv, Socket socket)
       : srv_(srv),
@@ -214,9 +178,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  ~Session() { srv_.Unregister(this); }
+  ~Session() override { srv_.Unregister(this); }
 
-  const Strand& strand() const { return strand_; }
+  const Strand& strand() const override { return strand_; }
 
   void Start() {
     if (srv_.draining.load()) {  // accepted just as Stop() began
@@ -228,12 +192,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Stop() began: close now if idle, else finish the work in progress and close.
-  void Drain() {
+  void Drain() override {
     if (closed_) return;
     if (lingering_ || (ring_count_ == 0 && !writing_ && !request_started_)) Close();
   }
 
-  void ForceClose() { Close(); }
+  void ForceClose() override { Close(); }
 
  private:
   struct Slot {
@@ -243,6 +207,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool close = false;
     bool head_only = false;  // a HEAD request: the body is not sent
     bool error = false;      // a transport error: the client may still be sending
+    bool upgrade = false;    // a WebSocket upgrade request: reading waits for its answer
+    std::unique_ptr<PendingUpgrade> websocket;  // accepted: hand the socket over
   };
 
   // ----- reading -----
@@ -267,7 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadLoop() {
-    while (!read_closed_ && !closed_) {
+    while (!read_closed_ && !closed_ && !upgrade_pending_) {
       if (!parser_) {
         // Backpressure: parse no further request while the ring is full; OnWrite resumes.
         if (ring_count_ >= srv_.options.pipeline_limit) return;
@@ -365,6 +331,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (req.request_id.empty()) req.request_id = NewRequestId();
     req.remote_address = remote_;
     bool head_only = req.method == "HEAD";
+    bool upgrade = srv_.options.upgrade_handler && IsWebSocketUpgrade(req, version);
     if (!keep_alive) read_closed_ = true;
 
     std::uint64_t seq = first_seq_ + ring_count_;
@@ -380,9 +347,37 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
 
+    if (upgrade) {
+      OnUpgradeRequest(slot, seq, keep_alive, version, std::move(req));
+      return;
+    }
+
     auto job = [self = shared_from_this(), seq, keep_alive, version, head_only,
                 req = std::move(req)]() mutable {
       self->RunHandler(seq, keep_alive, version, head_only, req);
+    };
+    net::post(srv_.workers->get_executor(), std::move(job));
+  }
+
+  // Checks the handshake headers, then asks the application on a worker thread. Nothing
+  // more is read from the client until the answer: a refusal resumes reading, an
+  // acceptance hands the socket over.
+  void OnUpgradeRequest(Slot& slot, std::uint64_t seq, bool keep_alive, int version, Request req) {
+    HandshakeCheck check = CheckWebSocketHandshake(req);
+    if (check.status != 0) {
+      read_closed_ = true;
+      Response res = srv_.RenderError(check.status, check.message);
+      if (check.status == 426) res.Header("Sec-WebSocket-Version", "13");
+      LogAccess(req, res.status, res.body.size(), 0);
+      FillError(slot, res, req.request_id);
+      DoWrite();
+      return;
+    }
+    slot.upgrade = true;
+    upgrade_pending_ = true;
+    auto job = [self = shared_from_this(), seq, keep_alive, version,
+                req = std::move(req)]() mutable {
+      self->RunUpgradeHandler(seq, keep_alive, version, req);
     };
     net::post(srv_.workers->get_executor(), std::move(job));
   }
@@ -466,6 +461,45 @@ class Session : public std::enable_shared_from_this<Session> {
       log::Error("handler threw", {{"request_id", req.request_id}, {"path", req.path}});
       res = srv_.RenderError(500, "Internal Server Error");
     }
+    Deliver(seq, keep_alive, version, head_only, req, res, start);
+  }
+
+  // Runs on a worker thread, like RunHandler, for a WebSocket upgrade request.
+  void RunUpgradeHandler(std::uint64_t seq, bool keep_alive, int version, Request& req) {
+    auto start = SteadyClock::now();
+    UpgradeResult result;
+    try {
+      result = srv_.options.upgrade_handler(req);
+    } catch (const std::exception& e) {
+      log::Error("upgrade handler threw",
+                 {{"request_id", req.request_id}, {"path", req.path}, {"error", e.what()}});
+      result = srv_.RenderError(500, "Internal Server Error");
+    } catch (...) {
+      log::Error("upgrade handler threw", {{"request_id", req.request_id}, {"path", req.path}});
+      result = srv_.RenderError(500, "Internal Server Error");
+    }
+    if (auto* accept = std::get_if<WebSocketAccept>(&result)) {
+      if (!srv_.draining.load(std::memory_order_relaxed)) {
+        if (srv_.options.access_log) {
+          auto us =
+              std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);
+          LogAccess(req, 101, 0, static_cast<std::int64_t>(us.count()));
+        }
+        auto pending =
+            std::make_unique<PendingUpgrade>(PendingUpgrade{std::move(req), std::move(*accept)});
+        net::post(strand_, [self = shared_from_this(), seq, p = std::move(pending)]() mutable {
+          self->OnUpgradeAccepted(seq, std::move(p));
+        });
+        return;
+      }
+      result = srv_.RenderError(503, "The server is shutting down.");
+    }
+    Deliver(seq, keep_alive, version, /*head_only=*/false, req, std::get<Response>(result), start);
+  }
+
+  // Serialises a handler's response on the worker thread and hands it to the strand.
+  void Deliver(std::uint64_t seq, bool keep_alive, int version, bool head_only, const Request& req,
+               Response& res, SteadyClock::time_point start) {
     Rendered out;
     out.close = !keep_alive || WantsClose(res) || srv_.draining.load(std::memory_order_relaxed);
     if (!BodyAllowed(res.status)) res.body.clear();
@@ -502,6 +536,8 @@ class Session : public std::enable_shared_from_this<Session> {
     s.close = false;
     s.head_only = false;
     s.error = false;
+    s.upgrade = false;
+    s.websocket.reset();
     s.head.clear();
     s.body.clear();
     return s;
@@ -510,6 +546,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void PopSlot() {
     Slot& s = ring_[ring_first_];
     s.ready = false;
+    s.websocket.reset();
     if (s.head.capacity() > 64 * 1024) std::string().swap(s.head);
     if (s.body.capacity() > 0) std::string().swap(s.body);
     ring_first_ = (ring_first_ + 1) % ring_.size();
@@ -524,17 +561,61 @@ class Session : public std::enable_shared_from_this<Session> {
     s.body = std::move(out.body);
     s.close = out.close;
     s.ready = true;
+    if (s.upgrade) upgrade_pending_ = false;  // refused: reading resumes after the write
     if (out.close) read_closed_ = true;
     DoWrite();
   }
 
+  void OnUpgradeAccepted(std::uint64_t seq, std::unique_ptr<PendingUpgrade> pending) {
+    if (closed_ || seq < first_seq_ || seq - first_seq_ >= ring_count_) return;
+    Slot& s = SlotAt(static_cast<std::size_t>(seq - first_seq_));
+    s.websocket = std::move(pending);
+    s.ready = true;
+    DoWrite();
+  }
+
+  // The accepted upgrade is first in line: every earlier response has been written.
+  void HandOver() {
+    Slot& s = SlotAt(0);
+    if (srv_.draining.load(std::memory_order_relaxed)) {
+      Request req = std::move(s.websocket->req);
+      s.websocket.reset();
+      upgrade_pending_ = false;
+      read_closed_ = true;
+      Response res = srv_.RenderError(503, "The server is shutting down.");
+      LogAccess(req, res.status, res.body.size(), 0);
+      FillError(s, res, req.request_id);
+      DoWrite();
+      return;
+    }
+    std::unique_ptr<PendingUpgrade> pending = std::move(s.websocket);
+    PopSlot();
+    assert(ring_count_ == 0);
+    // This session ends here; the socket lives on in the WebSocket session.
+    closed_ = true;
+    timer_.cancel();
+    if (buffer_.size() > 0) {
+      // Bytes after the upgrade request, before our 101: not a WebSocket client.
+      error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      socket_.close(ignored);
+      return;
+    }
+    StartWebSocket(srv_, std::move(socket_), remote_, std::move(pending->req),
+                   std::move(pending->accept));
+  }
+
   void DoWrite() {
     if (writing_ || closed_ || lingering_ || ring_count_ == 0 || !SlotAt(0).ready) return;
+    if (SlotAt(0).websocket) {
+      HandOver();
+      return;
+    }
     batch_ = 0;
     gather_.clear();
     for (std::size_t i = 0; i < ring_count_; ++i) {
       Slot& s = SlotAt(i);
-      if (!s.ready) break;
+      if (!s.ready || s.websocket) break;
       gather_.emplace_back(s.head.data(), s.head.size());
       if (!s.head_only && !s.body.empty()) gather_.emplace_back(s.body.data(), s.body.size());
       ++batch_;
@@ -696,7 +777,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   bool reading_ = false;
   bool writing_ = false;
-  bool read_closed_ = false;  // no further requests are read on this connection
+  bool read_closed_ = false;      // no further requests are read on this connection
+  bool upgrade_pending_ = false;  // an upgrade request waits for the application's answer
   bool request_started_ = false;
   bool first_request_ = true;
   bool read_timed_out_ = false;
@@ -713,20 +795,30 @@ class Session : public std::enable_shared_from_this<Session> {
 
 // ----- Impl -----
 
-void ServerState::Register(const std::shared_ptr<Session>& s) {
+void ServerState::Register(const std::shared_ptr<Connection>& c) {
   std::lock_guard lock(mu);
-  sessions.emplace(s.get(), s);
+  sessions.emplace(c.get(), c);
   connections.fetch_add(1, std::memory_order_relaxed);
 }
 
-void ServerState::Unregister(Session* s) {
+void ServerState::Unregister(Connection* c) {
   std::lock_guard lock(mu);
-  if (sessions.erase(s) > 0) connections.fetch_sub(1, std::memory_order_relaxed);
+  if (sessions.erase(c) > 0) connections.fetch_sub(1, std::memory_order_relaxed);
   if (sessions.empty()) cv.notify_all();
 }
 
-std::vector<std::shared_ptr<Session>> ServerState::Snapshot() {
-  std::vector<std::shared_ptr<Session>> out;
+void ServerState::WebSocketStarted() {
+  std::lock_guard lock(mu);
+  ++websockets_live;
+}
+
+void ServerState::WebSocketEnded() {
+  std::lock_guard lock(mu);
+  if (--websockets_live == 0) cv.notify_all();
+}
+
+std::vector<std::shared_ptr<Connection>> ServerState::Snapshot() {
+  std::vector<std::shared_ptr<Connection>> out;
   std::lock_guard lock(mu);
   out.reserve(sessions.size());
   for (auto& [ptr, weak] : sessions) {
@@ -873,6 +965,12 @@ void Server::Stop() {
   for (auto& s : d.Snapshot()) {
     net::post(s->strand(), [s] { s->ForceClose(); });
   }
+  {
+    // A force-closed WebSocket hands its on_close to the workers at once; wait for that,
+    // so that join() below runs it.
+    std::unique_lock lock(d.mu);
+    d.cv.wait_for(lock, std::chrono::seconds(2), [&d] { return d.websockets_live == 0; });
+  }
 
   // Handlers still running finish (their responses are dropped), then the I/O stops.
   d.workers->join();
@@ -880,6 +978,7 @@ void Server::Stop() {
   d.ioc->stop();
   for (auto& t : d.io_threads) t.join();
   d.io_threads.clear();
+  for (auto& s : d.Snapshot()) s->Detach();
   d.accept_retry.reset();
   d.acceptor.reset();
   d.ioc.reset();  // destroys queued handlers and with them the last sessions

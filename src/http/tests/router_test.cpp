@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <variant>
+
 namespace comptoir::http {
 namespace {
 
@@ -123,6 +125,50 @@ TEST_F(RouterTest, MovedRouterStillRoutes) {
   Router moved = std::move(router_);
   Request req = Req("GET", "/api/v2/users/me");
   EXPECT_EQ(Call(moved.Find(req), req), "me");
+}
+
+UpgradeHandler Upgrade(std::string name) {
+  return [name](Request&) -> UpgradeResult {
+    Response res;
+    res.body = name;
+    return res;
+  };
+}
+
+std::string CallUpgrade(const UpgradeHandler* fn, Request& req) {
+  if (!fn) return "<none>";
+  return std::get<Response>((*fn)(req)).body;
+}
+
+TEST_F(RouterTest, WebSocketRoutesAreFoundApartFromMethods) {
+  router_.AddWebSocket("/api/v2/live", Upgrade("live"));
+  router_.AddWebSocket("/api/v2/users/{id}/live", Upgrade("user live"));
+  Request req = Req("GET", "/api/v2/users/42/live");
+  EXPECT_EQ(CallUpgrade(router_.FindWebSocket(req), req), "user live");
+  EXPECT_EQ(req.Param("id"), "42");
+  Request live = Req("GET", "/api/v2/live");
+  EXPECT_EQ(CallUpgrade(router_.FindWebSocket(live), live), "live");
+  // A path with only method routes has no WebSocket route, and the reverse.
+  Request users = Req("GET", "/api/v2/users");
+  EXPECT_EQ(router_.FindWebSocket(users), nullptr);
+  Request plain = Req("GET", "/api/v2/live");
+  auto m = router_.Find(plain);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_FALSE(m.path_known);
+}
+
+TEST_F(RouterTest, WebSocketAndGetRoutesShareAPath) {
+  router_.Add("GET", "/api/v2/live", Named("page"));
+  router_.AddWebSocket("/api/v2/live", Upgrade("socket"));
+  Request get = Req("GET", "/api/v2/live");
+  EXPECT_EQ(Call(router_.Find(get), get), "page");
+  Request upgrade = Req("GET", "/api/v2/live");
+  EXPECT_EQ(CallUpgrade(router_.FindWebSocket(upgrade), upgrade), "socket");
+  // The literal WebSocket route wins over a parameter one, with backtracking as for Find.
+  router_.AddWebSocket("/api/v2/users/{id}", Upgrade("user socket"));
+  Request me = Req("GET", "/api/v2/users/me");
+  EXPECT_EQ(CallUpgrade(router_.FindWebSocket(me), me), "user socket");
+  EXPECT_EQ(me.Param("id"), "me");
 }
 
 TEST(MessageTest, HeaderLookupIsCaseInsensitive) {

@@ -1,7 +1,8 @@
 // Server: the HTTP/1.1 listener on Boost.Beast/Asio. I/O threads read and write;
 // every handler call runs on a separate worker pool, never on an I/O thread.
 // Start() binds and returns; Stop() stops accepting, lets in-flight requests finish
-// (up to drain_timeout) and joins every thread. Start/Stop from one thread only.
+// (up to drain_timeout), closes open WebSockets with 1001, and joins every thread.
+// Start/Stop from one thread only, never from a handler or a WebSocket callback.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "comptoir/common/status.hpp"
 #include "comptoir/http/message.hpp"
+#include "comptoir/http/websocket.hpp"
 
 namespace comptoir::http {
 
@@ -32,7 +34,12 @@ struct ServerOptions {
   std::size_t pipeline_limit = 16;        // queued requests per connection
   std::size_t max_connections = 10000;
   std::chrono::seconds drain_timeout{10};
-  bool access_log = true;  // one JSON line per request
+  bool access_log = true;  // one JSON line per request (and per WebSocket when it closes)
+  // When set, a GET with "Upgrade: websocket" goes here instead of to the Handler (see
+  // websocket.hpp); when not set, such a request is an ordinary request. WebSockets count
+  // towards max_connections.
+  UpgradeHandler upgrade_handler;
+  WebSocketOptions websocket;
 };
 
 // Called on a worker thread for every complete request.
