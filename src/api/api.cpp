@@ -8,6 +8,7 @@
 #include "api_internal.hpp"
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
+#include "live.hpp"
 
 namespace comptoir::api {
 
@@ -77,6 +78,7 @@ struct Api::Impl {
   ApiOptions options;
   RateLimiter limiter;
   http::Router router;
+  LiveHub live;
 
   Status Authenticate(const http::Request& req, ApiContext& c);
 };
@@ -163,6 +165,26 @@ Api::Api(services::Services& services, ApiOptions options)
   RegisterOrganizationJobs(services);
   RegisterGroupJobs(services);
   RegisterTicketJobs(services);
+  services.env.store.Subscribe([this](const std::string& event) { impl_->live.OnEvent(event); });
+}
+
+http::UpgradeResult Api::HandleUpgrade(http::Request& req) {
+  if (req.path != "/api/v2/live") {
+    return ErrorResponse(NotFound("No WebSocket at this address"), req.request_id);
+  }
+  ApiContext c{req, impl_->svc, {}, false, {}};
+  c.ctx.ip_address = req.remote_address;
+  c.ctx.actor.account_id = impl_->options.account;
+  Status auth = impl_->Authenticate(req, c);
+  if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+  if (!c.authenticated) return ErrorResponse(Unauthenticated(), req.request_id);
+  std::vector<GroupId> groups;
+  if (c.actor().is_staff()) {
+    auto mine = impl_->svc.groups.ListForUser(c.ctx, c.actor().user_id);
+    if (!mine.ok()) return ErrorResponse(mine.status(), req.request_id);
+    for (const auto& g : *mine) groups.push_back(g.id);
+  }
+  return impl_->live.Accept(c.actor(), std::move(groups));
 }
 
 Api::~Api() = default;

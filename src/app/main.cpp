@@ -131,6 +131,7 @@ int Serve(const Config& cfg) {
     constexpr std::size_t kJsonLimit = 10 * 1024 * 1024;
     return path == "/api/v2/uploads" ? std::max(upload_limit, kJsonLimit) : kJsonLimit;
   };
+  options.upgrade_handler = [&api](http::Request& req) { return api.HandleUpgrade(req); };
   http::Server server(
       options, [&api](http::Request& req) { return api.Handle(req); },
       [](unsigned status, std::string_view message) {

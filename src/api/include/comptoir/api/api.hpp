@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "comptoir/http/message.hpp"
+#include "comptoir/http/websocket.hpp"
 #include "comptoir/services/services.hpp"
 
 namespace comptoir::api {
@@ -28,6 +29,9 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   http::Response Handle(http::Request& req);
+  // A WebSocket upgrade (GET /api/v2/live): authenticated like any request, then the
+  // connection receives the live events its user may see (see src/api/live.hpp).
+  http::UpgradeResult HandleUpgrade(http::Request& req);
   // Renders a transport-level failure (413, 431, 400 …) in Zendesk's shape.
   static http::Response RenderTransportError(unsigned status, std::string_view message);
 
