@@ -68,7 +68,61 @@ struct Route {
   ApiHandler fn;
 };
 
+const char* AccessName(Access a) {
+  switch (a) {
+    case Access::kPublic:
+      return "public";
+    case Access::kSignedIn:
+      return "signed_in";
+    case Access::kStaff:
+      return "staff";
+    case Access::kAdmin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+bool IsSafeMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
 }  // namespace
+
+std::string_view SessionCookie(const http::Request& req) {
+  std::string_view header = req.Header("Cookie");
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+    std::string_view value = pair.substr(eq + 1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return value;
+  }
+  return {};
+}
+
+void RegisterAllRoutes(Routes& r) {
+  RegisterSystemRoutes(r);
+  RegisterUserRoutes(r);
+  RegisterIdentityRoutes(r);
+  RegisterTokenRoutes(r);
+  RegisterJobRoutes(r);
+  RegisterOrganizationRoutes(r);
+  RegisterGroupRoutes(r);
+  RegisterCustomRoleRoutes(r);
+  RegisterCustomFieldRoutes(r);
+  RegisterUploadRoutes(r);
+  RegisterTicketFieldRoutes(r);
+  RegisterTicketRoutes(r);
+  RegisterRequestRoutes(r);
+  RegisterSessionRoutes(r);
+}
 
 struct Api::Impl {
   Impl(services::Services& s, ApiOptions o)
@@ -91,15 +145,29 @@ Api::Api(services::Services& services, ApiOptions options)
                     ApiHandler fn) {
     auto route = std::make_shared<Route>(Route{access, std::move(fn)});
     impl_->router.Add(method, pattern, [this, route](http::Request& req) -> http::Response {
-      ApiContext c{req, impl_->svc, {}, false, {}};
+      ApiContext c{req, impl_->svc, {}, false, {}, {}};
       std::string_view host = req.Header("Host");
       std::string_view proto = req.Header("X-Forwarded-Proto");
       c.base_url = std::string(proto == "https" ? "https" : "http") + "://" +
                    std::string(host.empty() ? "localhost" : host) + "/api/v2";
       c.ctx.ip_address = req.remote_address;
-      c.ctx.actor.account_id = impl_->options.account;
+      // The account is the one the Host header addresses; every credential is checked
+      // against it.
+      auto account = impl_->svc.accounts.Resolve(host);
+      if (!account.ok()) return ErrorResponse(account.status(), req.request_id);
+      c.ctx.actor.account_id = *account;
       Status auth = impl_->Authenticate(req, c);
       if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+      // A browser session signs unsafe requests with its CSRF token: a cookie alone is
+      // what a cross-site form would send.
+      if (c.session && !IsSafeMethod(req.method)) {
+        std::string_view token = req.Header("X-CSRF-Token");
+        if (token.size() != c.session->csrf_token.size() ||
+            !crypto::ConstantTimeEquals(token, c.session->csrf_token)) {
+          return ErrorResponse(PermissionDenied("Missing or invalid X-CSRF-Token header"),
+                               req.request_id);
+        }
+      }
       if (!c.authenticated && route->access != Access::kPublic) {
         return ErrorResponse(Unauthenticated(), req.request_id);
       }
@@ -119,7 +187,7 @@ Api::Api(services::Services& services, ApiOptions options)
       const std::string key = c.authenticated ? "u:" + std::to_string(c.actor().user_id.value)
                                               : "ip:" + req.remote_address;
       // Health checks are never limited: load balancers poll them.
-      const bool limited = req.path.rfind("/api/", 0) == 0;
+      const bool limited = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/access/", 0) == 0;
       auto d =
           limited ? impl_->limiter.Take(key, impl_->svc.env.clock.Now(),
                                         impl_->options.live_nodes ? impl_->options.live_nodes() : 1)
@@ -148,19 +216,7 @@ Api::Api(services::Services& services, ApiOptions options)
       return resp;
     });
   });
-  RegisterSystemRoutes(add);
-  RegisterUserRoutes(add);
-  RegisterIdentityRoutes(add);
-  RegisterTokenRoutes(add);
-  RegisterJobRoutes(add);
-  RegisterOrganizationRoutes(add);
-  RegisterGroupRoutes(add);
-  RegisterCustomRoleRoutes(add);
-  RegisterCustomFieldRoutes(add);
-  RegisterUploadRoutes(add);
-  RegisterTicketFieldRoutes(add);
-  RegisterTicketRoutes(add);
-  RegisterRequestRoutes(add);
+  RegisterAllRoutes(add);
   RegisterUserJobs(services);
   RegisterOrganizationJobs(services);
   RegisterGroupJobs(services);
@@ -172,11 +228,26 @@ http::UpgradeResult Api::HandleUpgrade(http::Request& req) {
   if (req.path != "/api/v2/live") {
     return ErrorResponse(NotFound("No WebSocket at this address"), req.request_id);
   }
-  ApiContext c{req, impl_->svc, {}, false, {}};
+  ApiContext c{req, impl_->svc, {}, false, {}, {}};
   c.ctx.ip_address = req.remote_address;
-  c.ctx.actor.account_id = impl_->options.account;
+  std::string_view host = req.Header("Host");
+  auto account = impl_->svc.accounts.Resolve(host);
+  if (!account.ok()) return ErrorResponse(account.status(), req.request_id);
+  c.ctx.actor.account_id = *account;
   Status auth = impl_->Authenticate(req, c);
   if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+  // Signed in by the session cookie: a browser, which sends the page's Origin. Another
+  // site's page would carry the cookie too (cross-site WebSocket hijacking), so the
+  // Origin must be this host.
+  if (c.authenticated && req.Header("Authorization").empty()) {
+    std::string_view origin = req.Header("Origin");
+    auto scheme = origin.find("://");
+    if (scheme == std::string_view::npos || origin.substr(scheme + 3) != host) {
+      return ErrorResponse(PermissionDenied("The Origin of a cookie-signed connection must be "
+                                            "this host"),
+                           req.request_id);
+    }
+  }
   if (!c.authenticated) return ErrorResponse(Unauthenticated(), req.request_id);
   std::vector<GroupId> groups;
   if (c.actor().is_staff()) {
@@ -189,9 +260,35 @@ http::UpgradeResult Api::HandleUpgrade(http::Request& req) {
 
 Api::~Api() = default;
 
+std::vector<Api::RouteInfo> Api::ListRoutes() {
+  std::vector<RouteInfo> out;
+  Routes add([&out](std::string_view method, std::string_view pattern, Access access, ApiHandler) {
+    out.push_back({std::string(method), std::string(pattern), AccessName(access)});
+  });
+  RegisterAllRoutes(add);
+  return out;
+}
+
+// Credentials, in order: the Authorization header (Basic password, Basic API token,
+// Bearer OAuth token), else the session cookie. Each is checked against the account
+// the request addressed. A cookie that names no live session of this account counts as
+// no credential (browsers keep stale cookies); a bad Authorization header is a 401.
 Status Api::Impl::Authenticate(const http::Request& req, ApiContext& c) {
+  const AccountId account = c.ctx.account();
   std::string_view header = req.Header("Authorization");
-  if (header.empty()) return Status::Ok();
+  if (header.empty()) {
+    std::string_view cookie = SessionCookie(req);
+    // Signing in again must not need the CSRF token of the session it replaces.
+    if (cookie.empty() || req.path == "/access/login") return Status::Ok();
+    auto s = svc.sessions.Authenticate(account, cookie);
+    if (!s.ok()) {
+      return s.status().code() == ErrorCode::kUnauthenticated ? Status::Ok() : s.status();
+    }
+    c.ctx.actor = s->actor;
+    c.session = std::move(s->session);
+    c.authenticated = true;
+    return Status::Ok();
+  }
   auto starts = [&](std::string_view prefix) {
     return header.size() > prefix.size() && http::IEquals(header.substr(0, prefix.size()), prefix);
   };
@@ -206,17 +303,17 @@ Status Api::Impl::Authenticate(const http::Request& req, ApiContext& c) {
     std::string_view secret = creds.substr(colon + 1);
     constexpr std::string_view kTokenSuffix = "/token";
     if (user.size() > kTokenSuffix.size() && user.ends_with(kTokenSuffix)) {
-      actor = svc.auth.WithApiToken(options.account, user.substr(0, user.size() - 6), secret);
+      actor = svc.auth.WithApiToken(account, user.substr(0, user.size() - 6), secret);
     } else {
-      actor = svc.auth.WithPassword(options.account, user, secret);
+      actor = svc.auth.WithPassword(account, user, secret);
     }
   } else if (starts("Bearer ")) {
-    actor = svc.auth.WithBearer(header.substr(7));
-    if (actor.ok() && actor->account_id != options.account) return Unauthenticated();
+    actor = svc.auth.WithBearer(account, header.substr(7));
   } else {
     return Unauthenticated();
   }
   if (!actor.ok()) return actor.status();
+  if (actor->account_id != account) return Unauthenticated();  // AuthService checks it too
   c.ctx.actor = *actor;
   c.authenticated = true;
   // Impersonation with an OAuth token that has the impersonate scope.
@@ -229,10 +326,9 @@ Status Api::Impl::Authenticate(const http::Request& req, ApiContext& c) {
     }
     domain::Actor impersonated;
     Status st = svc.env.store.Read([&](storage::Transaction& tx) -> Status {
-      auto id = tx.identities().Find(options.account, domain::IdentityType::kEmail,
-                                     std::string(on_behalf));
+      auto id = tx.identities().Find(account, domain::IdentityType::kEmail, std::string(on_behalf));
       if (!id.ok()) return Unauthenticated();
-      auto u = tx.users().Get(options.account, id->user_id);
+      auto u = tx.users().Get(account, id->user_id);
       if (!u.ok() || !u->active || u->suspended || u->is_staff()) return Unauthenticated();
       auto a = services::AuthService::ActorOf(tx, *u);
       if (!a.ok()) return a.status();

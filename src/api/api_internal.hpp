@@ -31,6 +31,8 @@ struct ApiContext {
   std::string base_url;  // "http://host:port/api/v2", as the client addressed us
   // Keys of the account's user fields, loaded once per request when a user is rendered.
   mutable std::optional<std::vector<std::string>> user_field_keys;
+  // The browser session when the request was signed in by its cookie (no Authorization).
+  std::optional<storage::Session> session;
 
   const domain::Actor& actor() const { return ctx.actor; }
 };
@@ -67,6 +69,13 @@ void RegisterUploadRoutes(Routes& r);       // uploads.cpp: /uploads, /attachmen
 void RegisterTicketFieldRoutes(Routes& r);  // ticket_fields.cpp: /ticket_fields, /ticket_forms
 void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, audits, tags
 void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
+void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
+// Every resource's routes, in order (api.cpp).
+void RegisterAllRoutes(Routes& r);
+// The name of the session cookie.
+inline constexpr std::string_view kSessionCookie = "comptoir_session";
+// The value of the session cookie of a request, or "".
+std::string_view SessionCookie(const http::Request& req);
 // Bulk job handlers (JobService kinds) of each resource.
 void RegisterUserJobs(services::Services& svc);
 void RegisterOrganizationJobs(services::Services& svc);

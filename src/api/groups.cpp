@@ -254,6 +254,8 @@ void RegisterGroupRoutes(Routes& r) {
   r.Post("/api/v2/users/{user_id}/group_memberships", Access::kAdmin, [](ApiContext& c) {
     auto uid = PathId(c, "user_id");
     if (!uid.ok()) return Fail(c, uid.status());
+    // The user of the path is a resource: 404 when unknown, like every {user_id} route.
+    if (auto u = c.svc.users.Get(c.ctx, UserId(*uid)); !u.ok()) return Fail(c, u.status());
     return CreateMembership(c, UserId(*uid));
   });
 

@@ -358,6 +358,8 @@ void RegisterMembershipRoutes(Routes& r) {
       if (user_in_path) {
         auto uid = PathId(c, "user_id");
         if (!uid.ok()) return Fail(c, uid.status());
+        // The user of the path is a resource: 404 when unknown, like every {user_id} route.
+        if (auto u = c.svc.users.Get(c.ctx, UserId(*uid)); !u.ok()) return Fail(c, u.status());
         in->user_id = *uid;
       }
       auto m = c.svc.organizations.CreateMembership(c.ctx, *in);

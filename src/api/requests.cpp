@@ -463,6 +463,9 @@ void RegisterRequestRoutes(Routes& r) {
     if (!c.actor().is_staff() && c.actor().user_id.value != *id) {
       return ErrorResponse(PermissionDenied(), c.req.request_id);
     }
+    if (auto u = c.svc.users.Get(c.ctx, UserId(*id)); !u.ok()) {
+      return ErrorResponse(u.status(), c.req.request_id);
+    }
     storage::TicketFilter f;
     f.requester_id = UserId(*id);
     return ListRequests(c, f);
@@ -470,6 +473,9 @@ void RegisterRequestRoutes(Routes& r) {
   r.Get("/api/v2/organizations/{id}/requests", Access::kSignedIn, [](ApiContext& c) {
     auto id = PathId(c);
     if (!id.ok()) return ErrorResponse(id.status(), c.req.request_id);
+    if (auto o = c.svc.organizations.Get(c.ctx, OrganizationId(*id)); !o.ok()) {
+      return ErrorResponse(o.status(), c.req.request_id);
+    }
     storage::TicketFilter f;
     f.organization_id = OrganizationId(*id);
     return ListRequests(c, f);

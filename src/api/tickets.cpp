@@ -461,7 +461,8 @@ void RegisterTicketRoutes(Routes& r) {
     body["count"] = n;
     return JsonResponse(200, body);
   });
-  // Lists of a user's, organisation's or group's tickets: 404 when that record is unknown.
+  // Lists of a user's, organisation's, group's or problem ticket's tickets: 404 when that
+  // record is unknown (in this account).
   auto by = [](std::string_view param, auto set) {
     return [param = std::string(param), set](ApiContext& c) {
       auto id = PathId(c, param);
@@ -477,6 +478,8 @@ void RegisterTicketRoutes(Routes& r) {
         exists = c.svc.env.store.Read([&](storage::Transaction& tx) {
           return tx.groups().Get(c.ctx.account(), GroupId(*id)).status();
         });
+      } else if (path.starts_with("/api/v2/tickets/")) {
+        exists = c.svc.tickets.Get(c.ctx, TicketId(*id)).status();
       }
       if (!exists.ok()) return ErrorResponse(exists, c.req.request_id);
       storage::TicketFilter f;

@@ -514,7 +514,12 @@ void RegisterUserRoutes(Routes& r) {
     if (!st.ok()) return ErrorResponse(st, c.req.request_id);
     return JsonResponse(200, json::object{});
   });
-  r.Get("/api/v2/users/{id}/password/requirements", Access::kSignedIn, [](ApiContext&) {
+  r.Get("/api/v2/users/{id}/password/requirements", Access::kSignedIn, [](ApiContext& c) {
+    auto id = PathId(c);
+    if (!id.ok()) return ErrorResponse(id.status(), c.req.request_id);
+    if (auto u = c.svc.users.Get(c.ctx, UserId(*id)); !u.ok()) {
+      return ErrorResponse(u.status(), c.req.request_id);
+    }
     return Envelope("requirements", json::array{"must be at least 8 characters",
                                                 "must mix letters with digits or symbols",
                                                 "must not be your email address"});

@@ -23,10 +23,11 @@ struct Config {
   // Several nodes: the blob directory must be shared storage (NFS, CephFS …) that every
   // node mounts at the same path. Default: <data_dir>/blobs.
   std::string blob_dir;
-  int sweep_seconds = 3600;    // period of the cluster-wide maintenance sweep
-  int job_workers = 2;         // job queue workers on this node
-  int job_lease_seconds = 30;  // how long a leased job stays with a silent node
-  int heartbeat_seconds = 5;   // node registry heartbeat
+  int sweep_seconds = 3600;             // period of the cluster-wide maintenance sweep
+  int job_workers = 2;                  // job queue workers on this node
+  int job_lease_seconds = 30;           // how long a leased job stays with a silent node
+  int heartbeat_seconds = 5;            // node registry heartbeat
+  int session_idle_seconds = 8 * 3600;  // a browser session unused this long expires
 
   std::string BlobDir() const;
 

@@ -1,6 +1,8 @@
-// comptoir: serve | migrate | admin create-user | admin create-token | admin seed | db copy
+// comptoir: serve | migrate | admin create-account | admin create-user | admin create-token |
+// admin seed | db copy | routes (hidden: the route table as JSON lines)
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
 #include "comptoir/db_copy/db_copy.hpp"
+#include "comptoir/domain/validation.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/services/seeder.hpp"
 #include "comptoir/services/services.hpp"
@@ -24,8 +27,13 @@ namespace comptoir::app {
 namespace {
 
 int Fail(const Status& st) {
-  log::Error("startup failed", {{"error", st.message()}});
-  std::cerr << "comptoir: " << st.message() << "\n";
+  std::string message = st.message();
+  for (const auto& d : st.details()) {
+    message += "; ";
+    message += d.description;
+  }
+  log::Error("startup failed", {{"error", message}});
+  std::cerr << "comptoir: " << message << "\n";
   return 1;
 }
 
@@ -111,6 +119,7 @@ int Serve(const Config& cfg) {
   service_options.cluster.node_ttl = std::chrono::seconds(std::max(30, 3 * cfg.heartbeat_seconds));
   service_options.queue.workers = cfg.job_workers;
   service_options.queue.lease = std::chrono::seconds(cfg.job_lease_seconds);
+  service_options.sessions.idle_timeout = std::chrono::seconds(cfg.session_idle_seconds);
   services::Services services(**store, clock, blobs, service_options);
   services.uploads.SetMaxBytes(cfg.max_upload_bytes);
   api::ApiOptions api_options;
@@ -183,11 +192,23 @@ int main(int argc, char** argv) {
   auto* admin = cli.add_subcommand("admin", "Administration commands");
   admin->require_subcommand(1);
   std::string email, name, role = "admin", password, description = "created from the command line";
+  std::string subdomain, account_name;
+  auto* create_account = admin->add_subcommand(
+      "create-account",
+      "Create an account (tenant) with its owner admin and default group. Requests whose Host\n"
+      "is <subdomain>.<any domain> go to it; prints the owner's credentials.");
+  create_account->add_option("--subdomain", subdomain, "Subdomain: a-z, 0-9 and '-'")->required();
+  create_account->add_option("--name", account_name, "Account name")->required();
+  create_account->add_option("--owner-email", email, "The owner admin's email")->required();
+  create_account->add_option("--owner-password", password,
+                             "The owner's password (else one is generated and printed)");
+  add_storage(create_account);
   auto* create_user = admin->add_subcommand("create-user", "Create a user");
   create_user->add_option("--email", email, "Email address")->required();
   create_user->add_option("--name", name, "Full name")->required();
   create_user->add_option("--role", role, "end-user, agent or admin");
   create_user->add_option("--password", password, "Password (else none: sign-in by token)");
+  create_user->add_option("--subdomain", subdomain, "The account's subdomain (default: account 1)");
   add_storage(create_user);
   services::SeedOptions seed;
   auto* seed_cmd = admin->add_subcommand("seed",
@@ -202,7 +223,11 @@ int main(int argc, char** argv) {
   auto* create_token = admin->add_subcommand("create-token", "Create an API token for a user");
   create_token->add_option("--email", email, "The user's email address")->required();
   create_token->add_option("--description", description, "What the token is for");
+  create_token->add_option("--subdomain", subdomain,
+                           "The account's subdomain (default: account 1)");
   add_storage(create_token);
+  auto* routes = cli.add_subcommand("routes", "Print every API route as JSON lines");
+  routes->group("");  // hidden: for tests and tooling
   auto* db = cli.add_subcommand("db", "Database commands");
   db->require_subcommand(1);
   db_copy::CopyOptions copy;
@@ -220,6 +245,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   CLI11_PARSE(cli, argc, argv);
 
+  if (routes->parsed()) {
+    for (const auto& r : api::Api::ListRoutes()) {
+      std::cout << boost::json::serialize(boost::json::object{
+                       {"method", r.method}, {"path", r.pattern}, {"access", r.access}})
+                << "\n";
+    }
+    return 0;
+  }
+
   if (copy_cmd->parsed()) {
     log::SetLevel(log::Level::kOff);
     copy.progress = &std::cerr;
@@ -232,11 +266,12 @@ int main(int argc, char** argv) {
   auto was_set = [](CLI::App* sub, const char* opt) {
     return sub->get_option_no_throw(opt) != nullptr && sub->count(opt) > 0;
   };
-  CLI::App* used = serve->parsed()         ? serve
-                   : migrate->parsed()     ? migrate
-                   : create_user->parsed() ? create_user
-                   : seed_cmd->parsed()    ? seed_cmd
-                                           : create_token;
+  CLI::App* used = serve->parsed()            ? serve
+                   : migrate->parsed()        ? migrate
+                   : create_account->parsed() ? create_account
+                   : create_user->parsed()    ? create_user
+                   : seed_cmd->parsed()       ? seed_cmd
+                                              : create_token;
   cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
                        was_set(used, "--database"), was_set(used, "--db-pool-size"));
 
@@ -252,9 +287,39 @@ int main(int argc, char** argv) {
   SystemClock clock;
   if (Status st = app::Bootstrap(**store, clock, cfg); !st.ok()) return app::Fail(st);
   storage_fs::FileBlobStore blobs(cfg.BlobDir());
+  if (create_account->parsed()) {
+    services::NewAccount in;
+    in.subdomain = subdomain;
+    in.name = account_name;
+    in.owner_email = email;
+    in.owner_password = password.empty() ? crypto::RandomPassword() : password;
+    auto made = services::AccountService::Create(**store, clock, in);
+    if (!made.ok()) return app::Fail(made.status());
+    std::cout << "Account: " << made->account.value << "\n"
+              << "Subdomain: " << subdomain << "\n"
+              << "Owner admin: " << *domain::NormalizeEmail(email) << "\n"
+              << "Password: " << in.owner_password << "\n"
+              << std::flush;
+    return 0;
+  }
   services::Services services(**store, clock, blobs);
+  // The account of create-user / create-token: account 1, or the one of --subdomain.
+  AccountId account(1);
+  if (!subdomain.empty()) {
+    Status st = (*store)->Read([&](storage::Transaction& tx) -> Status {
+      auto a = tx.accounts().FindBySubdomain(subdomain);
+      if (!a.ok()) {
+        std::string message = "no account with subdomain ";
+        message += subdomain;
+        return NotFound(message);
+      }
+      account = a->id;
+      return Status::Ok();
+    });
+    if (!st.ok()) return app::Fail(st);
+  }
   services::Context system;
-  system.actor = domain::Actor::System(AccountId(1));
+  system.actor = domain::Actor::System(account);
   system.ip_address = "cli";
   if (create_user->parsed()) {
     services::UserInput in;
@@ -291,7 +356,7 @@ int main(int argc, char** argv) {
     auto normalized = email;
     for (auto& ch : normalized)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto id = tx.identities().Find(AccountId(1), domain::IdentityType::kEmail, normalized);
+    auto id = tx.identities().Find(account, domain::IdentityType::kEmail, normalized);
     if (!id.ok()) return NotFound("no user with email " + email);
     user = id->user_id;
     return Status::Ok();

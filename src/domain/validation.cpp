@@ -341,6 +341,37 @@ bool IsValidFieldKey(std::string_view key) {
   });
 }
 
+bool IsValidSubdomain(std::string_view s) {
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  const bool allowed = std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!allowed) return false;
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  return s != "www" && s != "localhost";
+}
+
+std::optional<std::string> SubdomainOfHost(std::string_view host) {
+  while (!host.empty() && (host.front() == ' ' || host.front() == '\t')) host.remove_prefix(1);
+  while (!host.empty() && (host.back() == ' ' || host.back() == '\t')) host.remove_suffix(1);
+  if (host.empty() || host.front() == '[') return std::nullopt;  // IPv6 literal
+  if (auto colon = host.find(':'); colon != std::string_view::npos) {
+    if (host.find(':', colon + 1) != std::string_view::npos) return std::nullopt;  // IPv6
+    host = host.substr(0, colon);
+  }
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  const auto dot = host.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;  // "localhost", "intranet"
+  if (std::all_of(host.begin(), host.end(),
+                  [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    return std::nullopt;  // IPv4
+  }
+  std::string label(host.substr(0, dot));
+  for (auto& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!IsValidSubdomain(label)) return std::nullopt;
+  return label;
+}
+
 Result<boost::json::value> ValidateFieldValue(const CustomField& field,
                                               const boost::json::value& value,
                                               const std::string& field_path) {

@@ -85,8 +85,12 @@ Result<domain::Actor> AuthService::WithPassword(AccountId account, std::string_v
                                                 std::string_view password) {
   auto email = domain::NormalizeEmail(raw_email);
   if (!email || password.empty()) return Unauthenticated();
-  const std::string key = "pw:" + crypto::Sha256Hex(crypto::HmacSha256(
-                                      cache_key_secret_, *email + '\0' + std::string(password)));
+  // The account is part of every cache key: the same email may exist in several accounts.
+  std::string key = "pw:";
+  key += std::to_string(account.value);
+  key += ':';
+  key += crypto::Sha256Hex(
+      crypto::HmacSha256(cache_key_secret_, *email + '\0' + std::string(password)));
   if (auto hit = Cached(key); hit.ok() && hit->account_id == account) return hit;
   COMPTOIR_RETURN_IF_ERROR(CheckThrottle(account, *email));
 
@@ -118,7 +122,12 @@ Result<domain::Actor> AuthService::WithApiToken(AccountId account, std::string_v
   auto email = domain::NormalizeEmail(raw_email);
   if (!email || token.size() < 20 || token.size() > 200) return Unauthenticated();
   const std::string hash = crypto::Sha256Hex(token);
-  const std::string key = "tok:" + *email + ":" + hash;
+  std::string key = "tok:";
+  key += std::to_string(account.value);
+  key += ':';
+  key += *email;
+  key += ':';
+  key += hash;
   if (auto hit = Cached(key); hit.ok() && hit->account_id == account) return hit;
   COMPTOIR_RETURN_IF_ERROR(CheckThrottle(account, *email));
   domain::Actor actor;
@@ -142,18 +151,21 @@ Result<domain::Actor> AuthService::WithApiToken(AccountId account, std::string_v
   return actor;
 }
 
-Result<domain::Actor> AuthService::WithBearer(std::string_view token) {
+Result<domain::Actor> AuthService::WithBearer(AccountId account, std::string_view token) {
   if (token.size() < 20 || token.size() > 200) return Unauthenticated();
   const std::string hash = crypto::Sha256Hex(token);
-  const std::string key = "bearer:" + hash;
-  if (auto hit = Cached(key); hit.ok()) return hit;
+  std::string key = "bearer:";
+  key += std::to_string(account.value);
+  key += ':';
+  key += hash;
+  if (auto hit = Cached(key); hit.ok() && hit->account_id == account) return hit;
   domain::Actor actor;
   Timestamp expires = 0;
   Status st = env_.store.Read([&](storage::Transaction& tx) -> Status {
     auto t = tx.tokens().FindOAuthToken(hash);
-    if (!t.ok()) return Unauthenticated();
+    if (!t.ok() || t->account_id != account) return Unauthenticated();
     if (t->expires_at != 0 && t->expires_at <= env_.clock.Now()) return Unauthenticated();
-    auto u = tx.users().Get(t->account_id, t->user_id);
+    auto u = tx.users().Get(account, t->user_id);
     if (!u.ok() || !u->active || u->suspended) return Unauthenticated();
     auto a = ActorOf(tx, *u);
     if (!a.ok()) return a.status();

@@ -5,6 +5,7 @@
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"
+#include "comptoir/services/account_service.hpp"
 
 namespace comptoir::services {
 
@@ -25,6 +26,13 @@ bool EndUserMayChange(const UserInput& in) {
          !in.user_fields && !in.verified && !in.suspended && !in.shared && !in.moderator &&
          !in.only_private_comments && !in.restricted_agent && !in.email && !in.password &&
          in.identities.empty();
+}
+
+// Signs a user out of every browser: suspension, deletion, merge, a new password or a
+// new role end their sessions in the transaction that makes the change.
+Status EndSessions(Transaction& tx, AccountId account, UserId user) {
+  auto n = tx.sessions().DeleteForUser(account, user);
+  return n.ok() ? Status::Ok() : n.status();
 }
 
 }  // namespace
@@ -469,7 +477,12 @@ Result<domain::User> UserService::Update(const Context& ctx, UserId id, const Us
       u.password_hash = hash;
       u.password_changed_at = env_.clock.Now();
     }
+    const bool was_suspended = u.suspended;
+    const Role was_role = u.role;
     COMPTOIR_RETURN_IF_ERROR(Apply(tx, ctx, u, in, /*creating=*/false));
+    if (!hash.empty() || (u.suspended && !was_suspended) || u.role != was_role) {
+      COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    }
     return RecordAudit(tx, ctx, u.updated_at, "user", u.id.value, u.name, "update",
                        "Profile updated");
   });
@@ -571,6 +584,7 @@ Result<domain::User> UserService::Delete(const Context& ctx, UserId id) {
     u.default_group_id = GroupId();
     u.updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
     return RecordAudit(tx, ctx, u.updated_at, "user", u.id.value, u.name, "destroy",
                        "User deleted");
   });
@@ -587,6 +601,7 @@ Status UserService::DeletePermanently(const Context& ctx, UserId id) {
     if (u->active) {
       return Invalid("base", "InvalidValue", "User: must be deleted before it is purged");
     }
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
     COMPTOIR_RETURN_IF_ERROR(tx.users().Delete(ctx.account(), id));
     return RecordAudit(tx, ctx, env_.clock.Now(), "user", id.value, u->name, "purge",
                        "User permanently deleted");
@@ -632,6 +647,7 @@ Status UserService::SetPassword(const Context& ctx, UserId id, const std::string
     u->password_hash = *hash;
     u->password_changed_at = u->updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*u));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
     return RecordAudit(tx, ctx, u->updated_at, "user", id.value, u->name, "update",
                        "Password set by an admin");
   });
@@ -664,6 +680,7 @@ Status UserService::ChangePassword(const Context& ctx, UserId id, const std::str
     fresh->password_hash = *hash;
     fresh->password_changed_at = fresh->updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*fresh));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
     return RecordAudit(tx, ctx, fresh->updated_at, "user", id.value, fresh->name, "update",
                        "Password changed");
   });
@@ -819,6 +836,7 @@ Result<domain::User> UserService::Merge(const Context& ctx, UserId source_id, Us
     source->updated_at = now;
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*source));
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(target));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, account, source_id));
     std::string what = "Merged user " + std::to_string(source_id.value) + " (" + source->name +
                        ") into " + std::to_string(target_id.value) + ": moved " +
                        std::to_string(report.identities) + " identities, " +
@@ -1016,46 +1034,12 @@ Result<bool> UserService::Bootstrap(storage::Store& store, const Clock& clock,
   bool created = false;
   COMPTOIR_RETURN_IF_ERROR(store.Write([&](Transaction& tx) -> Status {
     if (tx.accounts().Get(AccountId(1)).ok()) return Status::Ok();  // lost a race
-    const Timestamp now = clock.Now();
-    auto account = tx.accounts().Insert({AccountId(), "Comptoir", "{}", now});
-    if (!account.ok()) return account.status();
-    domain::User u;
-    u.account_id = *account;
-    u.name = name;
-    u.email = *normalized;
-    u.role = Role::kAdmin;
-    u.verified = true;
-    u.password_hash = *hash;
-    u.password_changed_at = now;
-    u.created_at = u.updated_at = now;
-    auto id = tx.users().Insert(u);
-    if (!id.ok()) return id.status();
-    domain::Identity i;
-    i.account_id = *account;
-    i.user_id = *id;
-    i.type = IdentityType::kEmail;
-    i.value = *normalized;
-    i.verified = true;
-    i.primary = true;
-    i.created_at = i.updated_at = now;
-    COMPTOIR_RETURN_IF_ERROR(tx.identities().Insert(i).status());
-    domain::Group g;
-    g.account_id = *account;
-    g.name = "Support";
-    g.is_default = true;
-    g.created_at = g.updated_at = now;
-    auto gid = tx.groups().Insert(g);
-    if (!gid.ok()) return gid.status();
-    domain::GroupMembership m;
-    m.account_id = *account;
-    m.user_id = *id;
-    m.group_id = *gid;
-    m.is_default = true;
-    m.created_at = m.updated_at = now;
-    COMPTOIR_RETURN_IF_ERROR(tx.group_memberships().Insert(m).status());
-    u.id = *id;
-    u.default_group_id = *gid;
-    COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+    NewAccount account;
+    account.name = "Comptoir";
+    account.owner_email = *normalized;
+    account.owner_name = name;
+    auto made = AccountService::CreateInTransaction(tx, clock.Now(), account, *hash);
+    if (!made.ok()) return made.status();
     created = true;
     return Status::Ok();
   }));

@@ -93,11 +93,15 @@ Result<std::vector<Session>> SqlSessions::ListForUser(AccountId account, UserId 
                       MapSession);
 }
 
-Result<std::vector<Session>> SqlSessions::List(AccountId account, int limit) {
-  return All<Session>(c_.Query(std::string("SELECT ") + kSessionCols +
-                                   " FROM sessions WHERE account_id = ? ORDER BY id LIMIT ?",
-                               {account.value, static_cast<std::int64_t>(limit)}),
-                      MapSession);
+Result<Page<Session>> SqlSessions::List(AccountId account, UserId user, const PageRequest& page) {
+  std::string where = "account_id = ?";
+  Params params{account.value};
+  if (user) {
+    where += " AND user_id = ?";
+    params.emplace_back(user.value);
+  }
+  return RunPaged<Session>(c_, kSessionCols, "sessions", where, std::move(params), page, "id",
+                           MapSession);
 }
 
 Result<std::int64_t> SqlSessions::Insert(const Session& s) {
@@ -116,6 +120,11 @@ Status SqlSessions::Touch(AccountId account, std::int64_t id, Timestamp last_see
                  "UPDATE sessions SET last_seen_at = ?, expires_at = ? "
                  "WHERE account_id = ? AND id = ?",
                  {last_seen_at, expires_at, account.value, id});
+}
+
+Status SqlSessions::SetCsrfToken(AccountId account, std::int64_t id, std::string_view csrf_token) {
+  return ExecOne(c_, "UPDATE sessions SET csrf_token = ? WHERE account_id = ? AND id = ?",
+                 {std::string(csrf_token), account.value, id});
 }
 
 Status SqlSessions::Delete(AccountId account, std::int64_t id) {

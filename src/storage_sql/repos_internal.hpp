@@ -192,10 +192,11 @@ class SqlSessions final : public SessionRepository {
   Result<Session> FindByTokenHash(std::string_view token_hash) override;
   Result<Session> Get(AccountId account, std::int64_t id) override;
   Result<std::vector<Session>> ListForUser(AccountId account, UserId user) override;
-  Result<std::vector<Session>> List(AccountId account, int limit) override;
+  Result<Page<Session>> List(AccountId account, UserId user, const PageRequest& page) override;
   Result<std::int64_t> Insert(const Session& s) override;
   Status Touch(AccountId account, std::int64_t id, Timestamp last_seen_at,
                Timestamp expires_at) override;
+  Status SetCsrfToken(AccountId account, std::int64_t id, std::string_view csrf_token) override;
   Status Delete(AccountId account, std::int64_t id) override;
   Result<std::int64_t> DeleteForUser(AccountId account, UserId user) override;
   Result<std::int64_t> DeleteExpired(Timestamp now) override;

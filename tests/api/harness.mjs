@@ -9,12 +9,16 @@
 // The binary comes from $COMPTOIR_BIN (scripts/test sets it to build/test/comptoir);
 // without it the harness falls back to build/test/comptoir relative to the repo root.
 // Set COMPTOIR_TEST_VERBOSE=1 to echo the server's output to stderr.
+// Several accounts: srv.createAccount({subdomain, ownerEmail}) runs `comptoir admin
+// create-account`; srv.at('acme.localhost', auth) sends requests (and hands out a
+// node-zendesk client) with that Host header, through node:http since fetch cannot set it.
 // Set COMPTOIR_TEST_PG_URL (a maintenance URL, e.g. postgresql://postgres@127.0.0.1:PORT/postgres)
 // to run on PostgreSQL: each data dir then gets a fresh database (made with psql), passed
 // to serve and create-token as COMPTOIR_DATABASE_URL.
 
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -296,7 +300,11 @@ export async function startServer({
      * body: an object (sent as JSON) or a string/Buffer sent as is.
      * Resolves {status, headers, text, json} (json is null when the body is not JSON).
      */
-    async request(method, target, { auth = 'token', body, headers = {}, redirect = 'manual' } = {}) {
+    async request(
+      method,
+      target,
+      { auth = 'token', body, headers = {}, redirect = 'manual', host } = {},
+    ) {
       const h = { Accept: 'application/json', ...headers };
       const authHeader = server.authHeader(auth);
       if (authHeader) h.Authorization = authHeader;
@@ -311,7 +319,13 @@ export async function startServer({
           h['Content-Type'] = 'application/json';
         }
       }
-      const res = await fetch(target.startsWith('http') ? target : url + target, {
+      const full = target.startsWith('http') ? target : url + target;
+      // fetch may not set Host: a request for another account's host goes through node:http.
+      if (host !== undefined) {
+        h.Host = host.includes(':') ? host : `${host}:${new URL(url).port}`;
+        return httpRequest(full, { method, headers: h, body: payload });
+      }
+      const res = await fetch(full, {
         method,
         headers: h,
         body: payload,
@@ -325,6 +339,55 @@ export async function startServer({
         json = null;
       }
       return { status: res.status, headers: res.headers, text, json };
+    },
+    /**
+     * The same helpers bound to one Host header (an account's subdomain, e.g.
+     * 'acme.localhost') and a default auth: at('acme.localhost', {email, password}).get(...).
+     */
+    at(host, auth = 'none') {
+      const req = (method, p, o = {}) => server.request(method, p, { auth, ...o, host });
+      return {
+        host,
+        request: req,
+        get: (p, o) => req('GET', p, o),
+        post: (p, body, o = {}) => req('POST', p, { ...o, body }),
+        put: (p, body, o = {}) => req('PUT', p, { ...o, body }),
+        patch: (p, body, o = {}) => req('PATCH', p, { ...o, body }),
+        del: (p, o) => req('DELETE', p, o),
+        /** A node-zendesk client for this host (its transport sets the Host header). */
+        client(options = {}) {
+          return createClient({
+            endpointUri: server.apiUrl,
+            transportConfig: hostTransport(`${host}:${new URL(url).port}`),
+            ...options,
+          });
+        },
+      };
+    },
+    /** Runs `comptoir <args...> --data <dir>` against this server's database. */
+    cli(args, options = {}) {
+      return runCli([...args, '--data', dir], { ...options, env: { ...dbEnv, ...(options.env ?? {}) } });
+    },
+    /**
+     * `comptoir admin create-account`; resolves {account, subdomain, email, password}.
+     */
+    async createAccount({ subdomain, name = `Account ${subdomain}`, ownerEmail, ownerPassword }) {
+      const args = ['admin', 'create-account', '--subdomain', subdomain, '--name', name,
+        '--owner-email', ownerEmail];
+      if (ownerPassword) args.push('--owner-password', ownerPassword);
+      const r = await server.cli(args);
+      // On a fresh data dir the first-start bootstrap prints account 1's owner first.
+      const out = r.stdout.slice(Math.max(0, r.stdout.indexOf('Account: ')));
+      const field = (label) => new RegExp(`^${label}: (.*)$`, 'm').exec(out)?.[1];
+      if (r.code !== 0 || !field('Account')) {
+        throw new Error(`create-account failed (code ${r.code}): ${r.stdout} ${r.stderr}`);
+      }
+      return {
+        account: Number(field('Account')),
+        subdomain: field('Subdomain'),
+        email: field('Owner admin'),
+        password: field('Password'),
+      };
     },
     get: (p, o) => server.request('GET', p, o),
     post: (p, body, o = {}) => server.request('POST', p, { ...o, body }),
@@ -440,6 +503,59 @@ export async function startServer({
     server.token = token;
   }
   return server;
+}
+
+/**
+ * One request with node:http, which (unlike fetch) sends the Host header it is given.
+ * Resolves like server.request: {status, headers (a Headers), text, json}.
+ */
+export function httpRequest(target, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(target, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        let json = null;
+        try {
+          json = text.length ? JSON.parse(text) : null;
+        } catch {
+          json = null;
+        }
+        resolve({ status: res.statusCode, headers: h, text, json });
+      });
+    });
+    req.on('error', reject);
+    if (body !== undefined && body !== null) req.write(body);
+    req.end();
+  });
+}
+
+// A node-zendesk transport (transportConfig) that sends every request with `host` as
+// its Host header.
+function hostTransport(host) {
+  return {
+    async transportFn(uri, options) {
+      const r = await httpRequest(uri, {
+        method: options.method,
+        headers: { ...options.headers, Host: host },
+        body: options.body,
+      });
+      const noBody = r.status === 204 || r.status === 304;
+      return new Response(noBody ? null : r.text, { status: r.status, headers: r.headers });
+    },
+    responseAdapter(res) {
+      return {
+        json: () => res.json(),
+        status: res.status,
+        headers: { get: (name) => res.headers.get(name) },
+        statusText: res.statusText,
+      };
+    },
+  };
 }
 
 function rawHttp(u, chunks, timeoutMs) {

@@ -18,6 +18,33 @@ TEST(NormalizeEmailTest, RejectsMalformedAddresses) {
   }
 }
 
+TEST(SubdomainTest, AcceptsDnsLabelsAndRefusesReservedOrNumericOnes) {
+  const std::string longest(63, 'a');
+  const std::string too_long(64, 'a');
+  for (const std::string& good : {std::string("acme"), std::string("a"), std::string("acme-2"),
+                                  std::string("2acme"), longest}) {
+    EXPECT_TRUE(IsValidSubdomain(good)) << good;
+  }
+  for (const std::string& bad :
+       {std::string(), std::string("-acme"), std::string("acme-"), std::string("Acme"),
+        std::string("ac_me"), std::string("ac.me"), std::string("123"), std::string("www"),
+        std::string("localhost"), too_long}) {
+    EXPECT_FALSE(IsValidSubdomain(bad)) << bad;
+  }
+}
+
+TEST(SubdomainTest, TakesTheFirstLabelOfTheHostHeader) {
+  EXPECT_EQ(SubdomainOfHost("acme.example.com"), "acme");
+  EXPECT_EQ(SubdomainOfHost("Acme.Example.com:8080"), "acme");
+  EXPECT_EQ(SubdomainOfHost("b.localhost:41234"), "b");
+  EXPECT_EQ(SubdomainOfHost("acme.example.com."), "acme");
+  for (const char* none :
+       {"", "localhost", "localhost:8080", "127.0.0.1", "127.0.0.1:8080", "[::1]:8080", "::1",
+        "intranet", "www.example.com", "under_score.example.com"}) {
+    EXPECT_FALSE(SubdomainOfHost(none).has_value()) << none;
+  }
+}
+
 TEST(NormalizePhoneTest, KeepsDigitsAndLeadingPlus) {
   EXPECT_EQ(NormalizePhone("+33 (1) 23-45.67.89"), "+33123456789");
   EXPECT_FALSE(NormalizePhone("12").has_value());

@@ -198,6 +198,129 @@ TEST_P(StoreContractTest, DataSurvivesReopen) {
   EXPECT_EQ(name, "Persisted");
 }
 
+TEST_P(StoreContractTest, AccountsAreFoundBySubdomainWhichIsUnique) {
+  AccountId acme;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) {
+                    auto id = tx.accounts().Insert({AccountId(), "Acme", "{}", 1, "acme"});
+                    if (!id.ok()) return id.status();
+                    acme = *id;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(store_
+                ->Write([&](Transaction& tx) {
+                  return tx.accounts().Insert({AccountId(), "Copy", "{}", 1, "acme"}).status();
+                })
+                .code(),
+            ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(
+      store_
+          ->Read([&](Transaction& tx) {
+            auto a = tx.accounts().FindBySubdomain("acme");
+            EXPECT_TRUE(a.ok());
+            if (a.ok()) {
+              EXPECT_EQ(a->id, acme);
+            }
+            EXPECT_EQ(tx.accounts().FindBySubdomain("other").status().code(), ErrorCode::kNotFound);
+            // The account of the fixture has no subdomain: an empty one finds nothing.
+            EXPECT_EQ(tx.accounts().FindBySubdomain("").status().code(), ErrorCode::kNotFound);
+            return Status::Ok();
+          })
+          .ok());
+}
+
+TEST_P(StoreContractTest, SessionsAreScopedByAccountPagedTouchedAndDeleted) {
+  UserId user = Insert(NewUser("Browser", "b@example.com"));
+  UserId other_user = Insert(NewUser("Other", "o@example.com"));
+  auto session = [&](UserId u, std::string hash) {
+    storage::Session s;
+    s.account_id = account_;
+    s.user_id = u;
+    s.token_hash = std::move(hash);
+    s.csrf_token = "csrf";
+    s.created_at = s.last_seen_at = 100;
+    s.expires_at = 200;
+    return s;
+  };
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    for (auto [u, h] : {std::pair{user, "h1"}, std::pair{user, "h2"},
+                                        std::pair{other_user, "h3"}}) {
+                      auto id = tx.sessions().Insert(session(u, h));
+                      if (!id.ok()) return id.status();
+                      ids.push_back(*id);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(store_
+                ->Write([&](Transaction& tx) {
+                  return tx.sessions().Insert(session(user, "h1")).status();
+                })
+                .code(),
+            ErrorCode::kAlreadyExists);
+  const AccountId elsewhere(account_.value + 1000);
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    auto found = tx.sessions().FindByTokenHash("h2");
+                    EXPECT_TRUE(found.ok());
+                    if (found.ok()) {
+                      EXPECT_EQ(found->id, ids[1]);
+                      EXPECT_EQ(found->account_id, account_);
+                    }
+                    EXPECT_EQ(tx.sessions().Get(elsewhere, ids[0]).status().code(),
+                              ErrorCode::kNotFound);
+                    storage::PageRequest p;
+                    p.limit = 2;
+                    p.count = true;
+                    auto all = tx.sessions().List(account_, UserId(), p);
+                    EXPECT_TRUE(all.ok());
+                    if (all.ok()) {
+                      EXPECT_EQ(all->items.size(), 2U);
+                      EXPECT_TRUE(all->has_more);
+                      EXPECT_EQ(all->total, 3);
+                    }
+                    auto mine = tx.sessions().List(account_, user, storage::PageRequest{});
+                    EXPECT_TRUE(mine.ok());
+                    if (mine.ok()) {
+                      EXPECT_EQ(mine->items.size(), 2U);
+                    }
+                    auto none = tx.sessions().List(elsewhere, UserId(), storage::PageRequest{});
+                    EXPECT_TRUE(none.ok());
+                    if (none.ok()) {
+                      EXPECT_TRUE(none->items.empty());
+                    }
+                    // Writes with the wrong account change nothing.
+                    EXPECT_EQ(tx.sessions().Touch(elsewhere, ids[0], 150, 250).code(),
+                              ErrorCode::kNotFound);
+                    EXPECT_EQ(tx.sessions().SetCsrfToken(elsewhere, ids[0], "x").code(),
+                              ErrorCode::kNotFound);
+                    EXPECT_EQ(tx.sessions().Delete(elsewhere, ids[0]).code(), ErrorCode::kNotFound);
+                    EXPECT_TRUE(tx.sessions().Touch(account_, ids[0], 150, 250).ok());
+                    EXPECT_TRUE(tx.sessions().SetCsrfToken(account_, ids[0], "fresh").ok());
+                    auto touched = tx.sessions().Get(account_, ids[0]);
+                    EXPECT_TRUE(touched.ok());
+                    if (touched.ok()) {
+                      EXPECT_EQ(touched->last_seen_at, 150);
+                      EXPECT_EQ(touched->expires_at, 250);
+                      EXPECT_EQ(touched->csrf_token, "fresh");
+                    }
+                    auto removed = tx.sessions().DeleteForUser(elsewhere, user);
+                    EXPECT_TRUE(removed.ok() && *removed == 0);
+                    removed = tx.sessions().DeleteForUser(account_, other_user);
+                    EXPECT_TRUE(removed.ok() && *removed == 1);
+                    // ids[1] expires at 200; ids[0] was moved to 250.
+                    removed = tx.sessions().DeleteExpired(200);
+                    EXPECT_TRUE(removed.ok() && *removed == 1);
+                    EXPECT_TRUE(tx.sessions().Get(account_, ids[0]).ok());
+                    EXPECT_TRUE(tx.sessions().Delete(account_, ids[0]).ok());
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

@@ -45,4 +45,13 @@ Result<boost::json::value> ValidateFieldValue(const CustomField& field,
 bool IsValidFieldType(std::string_view type);
 bool IsValidFieldKey(std::string_view key);  // [a-z0-9_], starts with a letter, ≤ 64
 
+// Account subdomains ("acme" for acme.example.com): 1–63 of [a-z0-9-], no hyphen at
+// either end, not only digits, and not a reserved name ("www", "localhost").
+bool IsValidSubdomain(std::string_view subdomain);
+// The subdomain a Host header addresses: the first label of a name with at least two
+// labels ("Acme.Example.com:8080" → "acme", "b.localhost" → "b"), lower-cased; nullopt
+// for IP addresses, "localhost", single-label names and labels that are not valid
+// subdomains (the request then goes to the default account).
+std::optional<std::string> SubdomainOfHost(std::string_view host);
+
 }  // namespace comptoir::domain

@@ -33,13 +33,15 @@ class AuthService {
  public:
   AuthService(ServiceEnv env, AuthOptions options = {});
 
+  // Each checks that the credential belongs to `account` (the account the request
+  // addressed): a user, token or OAuth token of another account is kUnauthenticated.
   // kUnauthenticated for bad credentials; kResourceExhausted (with retry-after) when
   // too many failures for that email; kPermissionDenied for a suspended user.
   Result<domain::Actor> WithPassword(AccountId account, std::string_view email,
                                      std::string_view password);
   Result<domain::Actor> WithApiToken(AccountId account, std::string_view email,
                                      std::string_view token);
-  Result<domain::Actor> WithBearer(std::string_view token);
+  Result<domain::Actor> WithBearer(AccountId account, std::string_view token);
 
   // API tokens of a user (admins may create for anyone; others for themselves only).
   Result<CreatedSecret> CreateApiToken(const Context& ctx, UserId user, std::string description);

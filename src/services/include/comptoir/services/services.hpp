@@ -2,6 +2,7 @@
 // composition root (app) creates one and hands it to the API. Thread-safe.
 #pragma once
 
+#include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
@@ -10,6 +11,7 @@
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/upload_service.hpp"
@@ -18,7 +20,9 @@
 namespace comptoir::services {
 
 struct ServicesOptions {
+  AccountOptions accounts;
   AuthOptions auth;
+  SessionOptions sessions;
   ClusterOptions cluster;
   QueueOptions queue;
 };
@@ -29,7 +33,9 @@ struct Services {
       : env{store, clock},
         cluster(env, options.cluster),
         queue(env, cluster.node_id(), options.queue),
+        accounts(env, options.accounts),
         auth(env, options.auth),
+        sessions(env, auth, options.sessions),
         users(env, auth),
         jobs(env, queue),
         organizations(env, auth),
@@ -58,9 +64,11 @@ struct Services {
   }
 
   ServiceEnv env;
-  Cluster cluster;  // this node: heartbeat, live nodes, once-per-period tasks
-  JobQueue queue;   // the leased job queue shared by every node
+  Cluster cluster;          // this node: heartbeat, live nodes, once-per-period tasks
+  JobQueue queue;           // the leased job queue shared by every node
+  AccountService accounts;  // tenants: the account a Host header addresses
   AuthService auth;
+  SessionService sessions;  // browser sessions (cookie + CSRF token)
   UserService users;
   JobService jobs;
   OrganizationService organizations;  // organisations, memberships, tags

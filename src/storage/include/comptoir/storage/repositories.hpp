@@ -226,10 +226,13 @@ class SessionRepository {
   virtual Result<Session> FindByTokenHash(std::string_view token_hash) = 0;
   virtual Result<Session> Get(AccountId account, std::int64_t id) = 0;
   virtual Result<std::vector<Session>> ListForUser(AccountId account, UserId user) = 0;
-  virtual Result<std::vector<Session>> List(AccountId account, int limit) = 0;
+  // The sessions of the account (of `user` only when set), paged by id.
+  virtual Result<Page<Session>> List(AccountId account, UserId user, const PageRequest& page) = 0;
   virtual Result<std::int64_t> Insert(const Session& s) = 0;
   virtual Status Touch(AccountId account, std::int64_t id, Timestamp last_seen_at,
                        Timestamp expires_at) = 0;
+  // Replaces the session's CSRF token (renew).
+  virtual Status SetCsrfToken(AccountId account, std::int64_t id, std::string_view csrf_token) = 0;
   virtual Status Delete(AccountId account, std::int64_t id) = 0;
   virtual Result<std::int64_t> DeleteForUser(AccountId account, UserId user) = 0;
   virtual Result<std::int64_t> DeleteExpired(Timestamp now) = 0;
