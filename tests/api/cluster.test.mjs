@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, psqlRows, uniqueName } from './harness.mjs';
+import { startServer, psqlRows, uniqueName, openLive } from './harness.mjs';
 
 const onPg = Boolean(process.env.COMPTOIR_TEST_PG_URL);
 const SWEEP_SECONDS = 2;
@@ -63,6 +63,41 @@ test('nodes register in the cluster and see each other', { skip: !onPg }, async 
   }
   assert.equal(rows.length, 3);
   assert.deepEqual(rows.map((r) => Number(r[1])).sort(), nodes.map((n) => n.pid).sort());
+});
+
+test('a change made on one node is pushed to live screens on the others', { skip: !onPg }, async () => {
+  const screens = [];
+  for (const n of nodes.slice(1)) {
+    const live = await openLive(n, { Authorization: n.authHeader('token') });
+    assert.ok(live.ws, `refused: ${live.status}`);
+    await live.next((m) => m.type === 'hello');
+    screens.push(live);
+  }
+  const created = await nodes[0].createRecord('/api/v2/tickets.json', 'ticket', {
+    subject: 'seen everywhere', comment: { body: 'x' },
+  });
+  for (const live of screens) {
+    const ev = await live.next((m) => m.ticket_id === created.id);
+    assert.equal(ev.type, 'ticket.created');
+    live.ws.close();
+  }
+});
+
+test('a browser session made on one node works on the others, and ends everywhere', { skip: !onPg }, async () => {
+  const { password, email } = { password: 'Sess1on-Passw0rd-Cluster', email: `cluster-${Date.now()}@example.test` };
+  const user = await nodes[0].createUser({ email, role: 'agent' });
+  await nodes[0].setPassword(user.id, password);
+  const login = await nodes[1].post('/access/login', { email, password }, { auth: 'none' });
+  assert.equal(login.status, 200, login.text);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const me = await nodes[2].get('/api/v2/users/me.json', { auth: 'none', headers: { Cookie: cookie } });
+  assert.equal(me.json?.user?.id, user.id);
+  const out = await nodes[0].post('/access/logout', {}, {
+    auth: 'none', headers: { Cookie: cookie, 'X-CSRF-Token': login.json.csrf_token },
+  });
+  assert.ok(out.status < 300, out.text);
+  const after = await nodes[2].get('/api/v2/users/me.json', { auth: 'none', headers: { Cookie: cookie } });
+  assert.equal(after.json?.user?.id ?? null, null, 'signed out on every node');
 });
 
 test('a file uploaded to one node is attached on another and downloaded from a third', { skip: !onPg }, async () => {

@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createClient } = require('node-zendesk');
+const WebSocket = require('ws');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -679,4 +680,47 @@ export async function rejection(fn) {
     return err;
   }
   throw new Error('expected a rejection, got success');
+}
+
+// Opens the live WebSocket (ws package) with these headers; resolves {ws, next(pred, ms)} once open, or {status} when refused.
+export function openLive(server, headers = {}, path = '/api/v2/live') {
+  const url = server.url.replace(/^http/, 'ws') + path;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    const inbox = [];
+    const waiters = [];
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data).startsWith('{') ? String(data) : JSON.stringify({ text: String(data) }));
+      inbox.push(msg);
+      for (const w of [...waiters]) w();
+    });
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+    ws.on('error', () => resolve({ status: -1 }));
+    ws.on('open', () =>
+      resolve({
+        ws,
+        inbox,
+        // The first message (from now on, or already received) that matches.
+        next(pred, ms = 5000) {
+          return new Promise((ok, fail) => {
+            const check = () => {
+              const i = inbox.findIndex(pred);
+              if (i < 0) return false;
+              const [m] = inbox.splice(i, 1);
+              clearTimeout(timer);
+              waiters.splice(waiters.indexOf(check), 1);
+              ok(m);
+              return true;
+            };
+            const timer = setTimeout(() => {
+              waiters.splice(waiters.indexOf(check), 1);
+              fail(new Error(`no matching message within ${ms} ms; got ${JSON.stringify(inbox)}`));
+            }, ms);
+            waiters.push(check);
+            check();
+          });
+        },
+      }),
+    );
+  });
 }
