@@ -19,11 +19,16 @@
 
 #include "comptoir/storage_pg/pg_connection_factory.hpp"
 #include "comptoir/storage_pg/pg_store.hpp"
+#include "comptoir/storage_pg/testing.hpp"
 #include "comptoir/storage_sqlite/sqlite_connection_factory.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 namespace comptoir {
 namespace {
+
+using pg::testing::PgAdmin;
+using pg::testing::PgUrl;
+using pg::testing::WithDatabase;
 
 struct ColumnShape {
   std::string name;
@@ -394,38 +399,6 @@ std::string Lines(const std::vector<std::string>& lines) {
     out += "  ";
     out += l;
     out += "\n";
-  }
-  return out;
-}
-
-const char* PgUrl() {
-  const char* v = std::getenv("COMPTOIR_TEST_PG_URL");
-  return (v != nullptr && *v != '\0') ? v : nullptr;
-}
-
-std::string PgAdmin(const std::string& statement) {
-  PGconn* c = PQconnectdb(PgUrl());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, statement.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
-std::string WithDatabase(const std::string& url, const std::string& db) {
-  auto scheme = url.find("://");
-  auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  std::string out = url.substr(0, slash == std::string::npos ? url.size() : slash);
-  out += "/";
-  out += db;
-  if (slash != std::string::npos) {
-    auto query = url.find('?', slash);
-    if (query != std::string::npos) out += url.substr(query);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // postgresql://postgres@127.0.0.1:55432/postgres); each case gets a fresh database.
 // A connect failure needs no server and always runs.
 #include "comptoir/storage_pg/pg_store.hpp"
+#include "comptoir/storage_pg/testing.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -25,49 +26,12 @@
 namespace comptoir::pg {
 namespace {
 
+using pg::testing::PgAdmin;
+using pg::testing::PgUrl;
+using pg::testing::WithDatabase;
+
 using namespace std::chrono_literals;
 using storage::Transaction;
-
-const char* PgUrl() {
-  const char* v = std::getenv("COMPTOIR_TEST_PG_URL");
-  return (v != nullptr && *v != '\0') ? v : nullptr;
-}
-
-// Runs one statement on the maintenance database; the first value of the first row, or
-// "error: …".
-std::string PgAdmin(const std::string& statement) {
-  PGconn* c = PQconnectdb(PgUrl());
-  std::string out;
-  if (PQstatus(c) != CONNECTION_OK) {
-    out = "error: ";
-    out += PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, statement.c_str());
-    const auto st = PQresultStatus(r);
-    if (st == PGRES_TUPLES_OK) {
-      if (PQntuples(r) > 0) out = PQgetvalue(r, 0, 0);
-    } else if (st != PGRES_COMMAND_OK) {
-      out = "error: ";
-      out += PQresultErrorMessage(r);
-    }
-    PQclear(r);
-  }
-  PQfinish(c);
-  return out;
-}
-
-std::string WithDatabase(const std::string& url, const std::string& db) {
-  auto scheme = url.find("://");
-  auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  std::string out = url.substr(0, slash == std::string::npos ? url.size() : slash);
-  out += "/";
-  out += db;
-  if (slash != std::string::npos) {
-    auto query = url.find('?', slash);
-    if (query != std::string::npos) out += url.substr(query);
-  }
-  return out;
-}
 
 // A loopback port nothing listens on (bound, then released).
 int ClosedPort() {
@@ -236,12 +200,8 @@ TEST_F(PgStorePoolTest, NodesMigratingAtOnceApplyEachMigrationOnce) {
   }
   for (auto& t : threads) t.join();
   for (const auto& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
-  PGconn* c = PQconnectdb(url.c_str());
-  PGresult* r =
-      PQexec(c, "SELECT count(*) || '/' || count(DISTINCT version) FROM schema_migrations");
-  const std::string applied = PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "";
-  PQclear(r);
-  PQfinish(c);
+  const std::string applied = PgAdmin(
+      "SELECT count(*) || '/' || count(DISTINCT version) FROM schema_migrations", url.c_str());
   const auto n = std::to_string(sql::Migrations(sql::Dialect::kPostgres).size());
   EXPECT_EQ(applied, n + "/" + n);
 }

@@ -15,40 +15,15 @@
 #include <string>
 
 #include "comptoir/storage_pg/pg_store.hpp"
+#include "comptoir/storage_pg/testing.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 namespace comptoir::testing {
 
+using pg::testing::PgAdmin;
+using pg::testing::PgUrl;
+using pg::testing::WithDatabase;
 using storage::Transaction;
-
-inline const char* PgUrl() {
-  const char* v = std::getenv("COMPTOIR_TEST_PG_URL");
-  return (v != nullptr && *v != '\0') ? v : nullptr;
-}
-
-// Runs one statement on the maintenance database; "" on success, else the error.
-inline std::string PgAdmin(const std::string& statement) {
-  PGconn* c = PQconnectdb(PgUrl());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, statement.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
-// The maintenance URL with its database name replaced by `db`.
-inline std::string WithDatabase(const std::string& url, const std::string& db) {
-  auto scheme = url.find("://");
-  auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (slash == std::string::npos) return url + "/" + db;
-  auto query = url.find('?', slash);
-  return url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
-}
 
 class StoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:

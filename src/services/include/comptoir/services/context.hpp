@@ -31,8 +31,7 @@ domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
 // {"type":"ticket","action":"created|updated|deleted","account_id":…,"ticket_id":…,
 //  "group_id":…,"assignee_id":…,"requester_id":…,"organization_id":…,"updated_at":…}.
 // Ids only: a screen that cares fetches the ticket through the API, which checks access.
-void PublishTicketEvent(storage::Transaction& tx, std::string_view action,
-                        const domain::Ticket& t);
+void PublishTicketEvent(storage::Transaction& tx, std::string_view action, const domain::Ticket& t);
 
 // Records one entry of the account's audit log inside `tx`.
 Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,
