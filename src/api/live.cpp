@@ -43,6 +43,10 @@ std::size_t LiveHub::connections() const {
 }
 
 void LiveHub::OnEvent(const std::string& event) {
+  {
+    std::lock_guard lock(mu_);
+    if (viewers_.empty()) return;  // nobody is watching: no need to read the event
+  }
   boost::system::error_code ec;
   json::value v = json::parse(event, ec);
   if (ec || !v.is_object()) return;

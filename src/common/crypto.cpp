@@ -45,6 +45,10 @@ std::string RandomToken(std::size_t bytes) {
   return Base64Encode(raw, /*url_safe=*/true);
 }
 
+std::uint32_t RandomBelow(std::uint32_t upper_bound) {
+  return upper_bound == 0 ? 0 : randombytes_uniform(upper_bound);
+}
+
 std::string RandomAlnum(std::size_t n) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -1,5 +1,6 @@
 #include "comptoir/services/job_queue.hpp"
 
+#include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
 
 namespace comptoir::services {
@@ -109,6 +110,15 @@ void JobQueue::Worker(int index) {
 
 bool JobQueue::RunOne(const std::string& owner) {
   const Timestamp now = env_.clock.Now();
+  // Look before leasing: an idle poll is a read, not a write (no fsync on an idle server).
+  bool ready = false;
+  Status seen = env_.store.Read([&](storage::Transaction& tx) -> Status {
+    auto any = tx.queue().AnyReady(now);
+    if (!any.ok()) return any.status();
+    ready = *any;
+    return Status::Ok();
+  });
+  if (seen.ok() && !ready) return false;
   std::vector<storage::QueuedJob> leased;
   Status st = env_.store.Write([&](storage::Transaction& tx) -> Status {
     auto jobs = tx.queue().Lease(owner, now, now + options_.lease.count(), 1);
@@ -145,8 +155,10 @@ bool JobQueue::RunOne(const std::string& owner) {
   const Timestamp end = env_.clock.Now();
   Status fin = env_.store.Write([&](storage::Transaction& tx) {
     if (result.ok()) return tx.queue().Complete(job.id, owner, end);
-    return tx.queue().Fail(job.id, owner, end + Backoff(job.attempts).count(), result.message(),
-                           end);
+    // Jitter (up to a quarter more) spreads the retries of jobs that failed together.
+    const std::int64_t backoff = Backoff(job.attempts).count();
+    const std::int64_t jitter = crypto::RandomBelow(static_cast<std::uint32_t>(backoff / 4 + 1));
+    return tx.queue().Fail(job.id, owner, end + backoff + jitter, result.message(), end);
   });
   if (!result.ok()) {
     log::Warn("job failed", {{"job", job.id},

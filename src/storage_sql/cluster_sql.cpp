@@ -260,6 +260,15 @@ Result<std::vector<QueuedJob>> SqlQueue::Lease(std::string_view node, Timestamp 
   return jobs;
 }
 
+Result<bool> SqlQueue::AnyReady(Timestamp now) {
+  auto rows = c_.Query(
+      "SELECT 1 FROM queued_jobs WHERE (status = 'queued' AND run_at <= ?) OR "
+      "(status = 'running' AND lease_expires_at < ?) LIMIT 1",
+      {now, now});
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  return !rows->empty();
+}
+
 Status SqlQueue::Renew(std::int64_t id, std::string_view node, Timestamp lease_until) {
   return LeaseHeld(
       c_.Exec("UPDATE queued_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND "

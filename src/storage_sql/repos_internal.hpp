@@ -240,6 +240,7 @@ class SqlQueue final : public QueueRepository {
   Result<std::int64_t> Enqueue(const QueuedJob& j) override;
   Result<std::vector<QueuedJob>> Lease(std::string_view node, Timestamp now, Timestamp lease_until,
                                        int limit) override;
+  Result<bool> AnyReady(Timestamp now) override;
   Status Renew(std::int64_t id, std::string_view node, Timestamp lease_until) override;
   Status Complete(std::int64_t id, std::string_view node, Timestamp now) override;
   Status Fail(std::int64_t id, std::string_view node, Timestamp run_at, std::string_view error,

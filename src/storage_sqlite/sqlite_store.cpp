@@ -47,11 +47,18 @@ struct SqliteStore::Impl {
   std::mutex readers_mu;
   std::vector<std::unique_ptr<SqliteConnection>> readers;
 
-  // One process owns a SQLite file, so published events go straight to the local
-  // subscribers after the commit (on the writer thread, in commit order).
+  // One process owns a SQLite file, so published events go to the local subscribers
+  // after the commit, in commit order, on a notifier thread of their own (the writer
+  // only queues them).
   std::mutex subscribers_mu;
   std::vector<std::function<void(const std::string&)>> subscribers;
-  void Deliver(const std::vector<std::string>& events);
+  std::mutex events_mu;
+  std::condition_variable events_cv;
+  std::deque<std::string> pending_events;
+  bool events_stopping = false;
+  std::thread notifier;
+  void Deliver(std::vector<std::string>& batch);
+  void NotifierLoop();
 
   void WriterLoop();
   void RunBatch(std::vector<WriteJob*>& batch);
@@ -138,16 +145,37 @@ void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
   }
 }
 
-void SqliteStore::Impl::Deliver(const std::vector<std::string>& events) {
-  std::lock_guard lock(subscribers_mu);
-  for (const auto& e : events) {
-    for (const auto& fn : subscribers) {
-      try {
-        fn(e);
-      } catch (const std::exception& ex) {
-        log::Error("event subscriber failed", {{"error", ex.what()}});
+void SqliteStore::Impl::Deliver(std::vector<std::string>& batch) {
+  {
+    std::lock_guard lock(subscribers_mu);
+    if (subscribers.empty()) return;
+  }
+  {
+    std::lock_guard lock(events_mu);
+    for (auto& e : batch) pending_events.push_back(std::move(e));
+  }
+  events_cv.notify_one();
+}
+
+void SqliteStore::Impl::NotifierLoop() {
+  std::unique_lock lock(events_mu);
+  for (;;) {
+    events_cv.wait(lock, [&] { return events_stopping || !pending_events.empty(); });
+    if (pending_events.empty()) return;  // stopping, and everything was delivered
+    std::string e = std::move(pending_events.front());
+    pending_events.pop_front();
+    lock.unlock();
+    {
+      std::lock_guard subs(subscribers_mu);
+      for (const auto& fn : subscribers) {
+        try {
+          fn(e);
+        } catch (const std::exception& ex) {
+          log::Error("event subscriber failed", {{"error", ex.what()}});
+        }
       }
     }
+    lock.lock();
   }
 }
 
@@ -181,6 +209,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   impl_->writer_thread = std::thread([this] { impl_->WriterLoop(); });
   impl_->writer_id = impl_->writer_thread.get_id();
+  impl_->notifier = std::thread([this] { impl_->NotifierLoop(); });
 }
 
 SqliteStore::~SqliteStore() {
@@ -190,6 +219,12 @@ SqliteStore::~SqliteStore() {
   }
   impl_->queue_cv.notify_all();
   if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
+  {
+    std::lock_guard lock(impl_->events_mu);
+    impl_->events_stopping = true;
+  }
+  impl_->events_cv.notify_all();
+  if (impl_->notifier.joinable()) impl_->notifier.join();
 }
 
 Status SqliteStore::Migrate() {

@@ -131,7 +131,7 @@ TEST_F(ClusterTest, AFailedJobIsRetriedAfterItsBackoff) {
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(attempts.load(), 1) << "not before the back-off";
   EXPECT_EQ(QueueRows().at(0).last_error, "the receiver is down");
-  clock_.Advance(JobQueue::Backoff(1));
+  clock_.Advance(JobQueue::Backoff(1) + JobQueue::Backoff(1) / 4);  // with the jitter
   ASSERT_TRUE(Eventually([&] { return QueueRows().at(0).status == "done"; }));
   q.Stop();
   EXPECT_EQ(attempts.load(), 2);

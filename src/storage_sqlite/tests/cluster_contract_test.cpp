@@ -85,7 +85,22 @@ TEST_P(ClusterContractTest, DuplicateIdempotencyKeyIsRefused) {
 }
 
 TEST_P(ClusterContractTest, OnlyDueJobsAreLeasedOldestFirst) {
+  auto any_ready = [&](Timestamp now) {
+    bool ready = false;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      auto r = tx.queue().AnyReady(now);
+                      if (!r.ok()) return r.status();
+                      ready = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return ready;
+  };
+  EXPECT_FALSE(any_ready(1000)) << "an empty queue";
   std::int64_t later = Enqueue("later", 3, 500);
+  EXPECT_FALSE(any_ready(499));
+  EXPECT_TRUE(any_ready(500));
   std::int64_t first = Enqueue("first", 3, 100);
   std::int64_t second = Enqueue("second", 3, 200);
   auto got = Lease("node-a", 300, 330, 10);
@@ -97,6 +112,8 @@ TEST_P(ClusterContractTest, OnlyDueJobsAreLeasedOldestFirst) {
   EXPECT_EQ(got[0].lease_expires_at, 330);
   EXPECT_EQ(got[0].attempts, 1);
   EXPECT_EQ(Get(later).status, "queued");
+  EXPECT_FALSE(any_ready(329)) << "leased jobs are not ready until their lease expires";
+  EXPECT_TRUE(any_ready(331));
 }
 
 TEST_P(ClusterContractTest, ExpiredLeaseIsTakenOverAndTheOldOwnerIsFenced) {

@@ -3,6 +3,7 @@
 // InitCrypto() has run (call it once at start-up; it is idempotent).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ Status InitCrypto();
 std::string RandomToken(std::size_t bytes = 30);
 // `n` random characters from [A-Za-z0-9] (API tokens, like Zendesk's).
 std::string RandomAlnum(std::size_t n = 40);
+// A uniformly random integer in [0, upper_bound) (0 when upper_bound is 0).
+std::uint32_t RandomBelow(std::uint32_t upper_bound);
 // A random password that satisfies the default password policy.
 std::string RandomPassword();
 // Lower-case hex SHA-256.

@@ -96,7 +96,8 @@ class JobQueue {
 
   const std::string& node_id() const { return node_id_; }
   const QueueOptions& options() const { return options_; }
-  // Retry delay after `attempts` failed runs: 2^attempts seconds, at most an hour.
+  // Retry delay after `attempts` failed runs: 2^attempts seconds, at most an hour (plus
+  // a random jitter of up to a quarter of it).
   static std::chrono::seconds Backoff(int attempts);
 
  private:

@@ -315,6 +315,9 @@ class QueueRepository {
   // never lease the same job.
   virtual Result<std::vector<QueuedJob>> Lease(std::string_view node, Timestamp now,
                                                Timestamp lease_until, int limit) = 0;
+  // Whether Lease would find a job at `now` (a read: idle workers poll with it, so an
+  // idle server writes nothing).
+  virtual Result<bool> AnyReady(Timestamp now) = 0;
   // kFailedPrecondition when `node` no longer holds the lease.
   virtual Status Renew(std::int64_t id, std::string_view node, Timestamp lease_until) = 0;
   virtual Status Complete(std::int64_t id, std::string_view node, Timestamp now) = 0;
