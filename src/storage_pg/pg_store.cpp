@@ -87,6 +87,7 @@ struct PgStore::Impl {
       if (!s.ok()) return s;
       sql::SqlTransaction tx(*c);
       s = RunGuarded(fn, tx);
+      if (Status db = tx.DatabaseError(); !db.ok()) s = db;
       // Events go out with the commit: PostgreSQL delivers a NOTIFY to the listeners
       // of every node when, and only if, the transaction commits.
       for (const auto& event : tx.TakePublished()) {

@@ -4,6 +4,41 @@
 
 namespace comptoir::sql {
 
+// Passes every statement to the adapter's connection and keeps the first failure of the
+// database itself (kUnavailable: the connection or server is gone; kAborted: a
+// serialization failure or deadlock), whatever the caller then does with it.
+class SqlTransaction::Guard final : public Connection {
+ public:
+  explicit Guard(Connection& inner) : inner_(inner) {}
+  Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
+    auto r = inner_.Query(sql, params);
+    if (!r.ok()) Note(r.status());
+    return r;
+  }
+  Result<std::int64_t> Exec(std::string_view sql, const Params& params) override {
+    auto r = inner_.Exec(sql, params);
+    if (!r.ok()) Note(r.status());
+    return r;
+  }
+  Status ExecScript(std::string_view sql) override {
+    Status st = inner_.ExecScript(sql);
+    Note(st);
+    return st;
+  }
+  Dialect dialect() const override { return inner_.dialect(); }
+  const Status& first_error() const { return first_error_; }
+
+ private:
+  void Note(const Status& st) {
+    if (!first_error_.ok()) return;
+    if (st.code() == ErrorCode::kUnavailable || st.code() == ErrorCode::kAborted) {
+      first_error_ = st;
+    }
+  }
+  Connection& inner_;
+  Status first_error_;
+};
+
 struct SqlTransaction::Repos {
   explicit Repos(Connection& c)
       : accounts(c),
@@ -53,7 +88,9 @@ struct SqlTransaction::Repos {
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
-    : conn_(conn), repos_(std::make_unique<Repos>(conn)) {}
+    : guard_(std::make_unique<Guard>(conn)), repos_(std::make_unique<Repos>(*guard_)) {}
+
+Status SqlTransaction::DatabaseError() const { return guard_->first_error(); }
 SqlTransaction::~SqlTransaction() = default;
 
 storage::SessionRepository& SqlTransaction::sessions() { return repos_->sessions; }

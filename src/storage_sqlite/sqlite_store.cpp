@@ -117,6 +117,7 @@ void SqliteStore::Impl::RunBatch(std::vector<WriteJob*>& batch) {
     }
     sql::SqlTransaction tx(*writer);
     results[i] = RunGuarded(*batch[i]->fn, tx);
+    if (Status db = tx.DatabaseError(); !db.ok()) results[i] = db;
     if (results[i].ok()) {
       callbacks[i] = tx.TakeOnCommit();
       events[i] = tx.TakePublished();
@@ -294,6 +295,7 @@ Status SqliteStore::Read(const storage::TxFn& fn) {
   if (st.ok()) {
     sql::SqlTransaction tx(*c);
     st = RunGuarded(fn, tx);
+    if (Status db = tx.DatabaseError(); !db.ok()) st = db;
     (void)c->ExecScript("COMMIT");
   }
   impl_->ReleaseReader(std::move(c));

@@ -48,9 +48,17 @@ class SqlTransaction final : public storage::Transaction {
   // pg_notify before COMMIT, on SQLite to the local subscribers after it).
   std::vector<std::string> TakePublished() { return std::move(published_); }
 
+  // The first failure of the database itself met by any statement of this transaction
+  // (kUnavailable: connection or server gone; kAborted: serialization failure or
+  // deadlock), Ok when none. It wins over the function's own result: a use case that
+  // read "not found" from a lost connection must not answer 422, and a swallowed
+  // serialization failure must still be retried. Adapters return it instead.
+  Status DatabaseError() const;
+
  private:
   struct Repos;
-  Connection& conn_;
+  class Guard;
+  std::unique_ptr<Guard> guard_;
   std::unique_ptr<Repos> repos_;
   std::vector<std::function<void()>> on_commit_;
   std::vector<std::string> published_;
