@@ -134,6 +134,9 @@ struct Api::Impl {
   http::Router router;
   LiveHub live;
 
+  // Fills the caller of `c`: address, the account the Host header addresses, and who
+  // signs the request (every credential is checked against that account).
+  Status Identify(const http::Request& req, ApiContext& c);
   Status Authenticate(const http::Request& req, ApiContext& c);
 };
 
@@ -150,14 +153,7 @@ Api::Api(services::Services& services, ApiOptions options)
       std::string_view proto = req.Header("X-Forwarded-Proto");
       c.base_url = std::string(proto == "https" ? "https" : "http") + "://" +
                    std::string(host.empty() ? "localhost" : host) + "/api/v2";
-      c.ctx.ip_address = req.remote_address;
-      // The account is the one the Host header addresses; every credential is checked
-      // against it.
-      auto account = impl_->svc.accounts.Resolve(host);
-      if (!account.ok()) return ErrorResponse(account.status(), req.request_id);
-      c.ctx.actor.account_id = *account;
-      Status auth = impl_->Authenticate(req, c);
-      if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+      if (Status st = impl_->Identify(req, c); !st.ok()) return ErrorResponse(st, req.request_id);
       // A browser session signs unsafe requests with its CSRF token: a cookie alone is
       // what a cross-site form would send.
       if (c.session && !IsSafeMethod(req.method)) {
@@ -229,17 +225,12 @@ http::UpgradeResult Api::HandleUpgrade(http::Request& req) {
     return ErrorResponse(NotFound("No WebSocket at this address"), req.request_id);
   }
   ApiContext c{req, impl_->svc, {}, false, {}, {}};
-  c.ctx.ip_address = req.remote_address;
-  std::string_view host = req.Header("Host");
-  auto account = impl_->svc.accounts.Resolve(host);
-  if (!account.ok()) return ErrorResponse(account.status(), req.request_id);
-  c.ctx.actor.account_id = *account;
-  Status auth = impl_->Authenticate(req, c);
-  if (!auth.ok()) return ErrorResponse(auth, req.request_id);
+  if (Status st = impl_->Identify(req, c); !st.ok()) return ErrorResponse(st, req.request_id);
   // Signed in by the session cookie: a browser, which sends the page's Origin. Another
   // site's page would carry the cookie too (cross-site WebSocket hijacking), so the
   // Origin must be this host.
-  if (c.authenticated && req.Header("Authorization").empty()) {
+  if (c.session) {
+    std::string_view host = req.Header("Host");
     std::string_view origin = req.Header("Origin");
     auto scheme = origin.find("://");
     if (scheme == std::string_view::npos || origin.substr(scheme + 3) != host) {
@@ -267,6 +258,14 @@ std::vector<Api::RouteInfo> Api::ListRoutes() {
   });
   RegisterAllRoutes(add);
   return out;
+}
+
+Status Api::Impl::Identify(const http::Request& req, ApiContext& c) {
+  c.ctx.ip_address = req.remote_address;
+  auto account = svc.accounts.Resolve(req.Header("Host"));
+  if (!account.ok()) return account.status();
+  c.ctx.actor.account_id = *account;
+  return Authenticate(req, c);
 }
 
 // Credentials, in order: the Authorization header (Basic password, Basic API token,

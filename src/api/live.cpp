@@ -35,13 +35,6 @@ http::WebSocketAccept LiveHub::Accept(const domain::Actor& actor, std::vector<Gr
   return accept;
 }
 
-std::size_t LiveHub::connections() const {
-  std::lock_guard lock(mu_);
-  std::size_t n = 0;
-  for (const auto& [account, conns] : viewers_) n += conns.size();
-  return n;
-}
-
 void LiveHub::OnEvent(const std::string& event) {
   {
     std::lock_guard lock(mu_);

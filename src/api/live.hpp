@@ -29,7 +29,6 @@ class LiveHub {
   http::WebSocketAccept Accept(const domain::Actor& actor, std::vector<GroupId> groups);
   // One event published by any node (JSON text).
   void OnEvent(const std::string& event);
-  std::size_t connections() const;
 
  private:
   struct Viewer {

@@ -38,10 +38,7 @@ void Cluster::Every(std::string task, std::chrono::seconds period, std::function
   tasks_.push_back(Task{std::move(task), std::max(period, std::chrono::seconds(1)), std::move(fn)});
 }
 
-int Cluster::LiveNodes() const {
-  std::lock_guard lock(mu_);
-  return live_nodes_;
-}
+int Cluster::LiveNodes() const { return live_nodes_.load(std::memory_order_relaxed); }
 
 Status Cluster::Beat() {
   const Timestamp now = env_.clock.Now();
@@ -57,10 +54,7 @@ Status Cluster::Beat() {
     }
     return Status::Ok();
   });
-  if (st.ok()) {
-    std::lock_guard lock(mu_);
-    live_nodes_ = std::max(live, 1);
-  }
+  if (st.ok()) live_nodes_.store(std::max(live, 1), std::memory_order_relaxed);
   return st;
 }
 
@@ -70,7 +64,7 @@ Status Cluster::Start() {
   if (thread_.joinable()) return Status::Ok();
   stopping_ = false;
   thread_ = std::thread([this] { Loop(); });
-  log::Info("node joined the cluster", {{"node", node_id_}, {"live_nodes", live_nodes_}});
+  log::Info("node joined the cluster", {{"node", node_id_}, {"live_nodes", LiveNodes()}});
   return Status::Ok();
 }
 

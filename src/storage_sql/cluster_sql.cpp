@@ -143,10 +143,9 @@ Result<std::int64_t> SqlSessions::DeleteExpired(Timestamp now) {
 // --- failed sign-ins ---
 
 Status SqlSignInFailures::Record(AccountId account, std::string_view key_hash, Timestamp at) {
-  auto n =
-      c_.Exec("INSERT INTO sign_in_failures (account_id, key_hash, created_at) VALUES (?, ?, ?)",
-              {account.value, std::string(key_hash), at});
-  return n.ok() ? Status::Ok() : std::move(n).TakeStatus();
+  return ExecAny(c_,
+                 "INSERT INTO sign_in_failures (account_id, key_hash, created_at) VALUES (?, ?, ?)",
+                 {account.value, std::string(key_hash), at});
 }
 
 Result<std::int64_t> SqlSignInFailures::CountSince(AccountId account, std::string_view key_hash,
@@ -160,9 +159,8 @@ Result<std::int64_t> SqlSignInFailures::CountSince(AccountId account, std::strin
 }
 
 Status SqlSignInFailures::Clear(AccountId account, std::string_view key_hash) {
-  auto n = c_.Exec("DELETE FROM sign_in_failures WHERE account_id = ? AND key_hash = ?",
-                   {account.value, std::string(key_hash)});
-  return n.ok() ? Status::Ok() : std::move(n).TakeStatus();
+  return ExecAny(c_, "DELETE FROM sign_in_failures WHERE account_id = ? AND key_hash = ?",
+                 {account.value, std::string(key_hash)});
 }
 
 Result<std::int64_t> SqlSignInFailures::DeleteBefore(Timestamp before) {
@@ -172,12 +170,11 @@ Result<std::int64_t> SqlSignInFailures::DeleteBefore(Timestamp before) {
 // --- cluster ---
 
 Status SqlCluster::Heartbeat(const ClusterNode& n) {
-  auto r = c_.Exec(
-      "INSERT INTO cluster_nodes (id, hostname, pid, version, started_at, heartbeat_at) "
-      "VALUES (?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
-      {n.id, n.hostname, n.pid, n.version, n.started_at, n.heartbeat_at});
-  return r.ok() ? Status::Ok() : std::move(r).TakeStatus();
+  return ExecAny(c_,
+                 "INSERT INTO cluster_nodes (id, hostname, pid, version, started_at, heartbeat_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
+                 {n.id, n.hostname, n.pid, n.version, n.started_at, n.heartbeat_at});
 }
 
 Result<std::vector<ClusterNode>> SqlCluster::ListNodes() {
@@ -188,8 +185,7 @@ Result<std::vector<ClusterNode>> SqlCluster::ListNodes() {
 }
 
 Status SqlCluster::RemoveNode(std::string_view id) {
-  auto r = c_.Exec("DELETE FROM cluster_nodes WHERE id = ?", {std::string(id)});
-  return r.ok() ? Status::Ok() : std::move(r).TakeStatus();
+  return ExecAny(c_, "DELETE FROM cluster_nodes WHERE id = ?", {std::string(id)});
 }
 
 Result<std::int64_t> SqlCluster::RemoveNodesBefore(Timestamp heartbeat_before) {
@@ -297,20 +293,6 @@ Result<QueuedJob> SqlQueue::Get(AccountId account, std::int64_t id) {
                                      " FROM queued_jobs WHERE account_id = ? AND id = ?",
                                  {account.value, id}),
                         MapQueued);
-}
-
-Result<QueuedJob> SqlQueue::FindByKey(AccountId account, std::string_view idempotency_key) {
-  return One<QueuedJob>(
-      c_.Query(std::string("SELECT ") + kQueueCols +
-                   " FROM queued_jobs WHERE account_id = ? AND idempotency_key = ?",
-               {account.value, std::string(idempotency_key)}),
-      MapQueued);
-}
-
-Result<std::vector<std::pair<std::string, std::int64_t>>> SqlQueue::CountByStatus() {
-  return All<std::pair<std::string, std::int64_t>>(
-      c_.Query("SELECT status, COUNT(*) FROM queued_jobs GROUP BY status ORDER BY status", {}),
-      [](const Row& r) { return std::make_pair(r.Text(0), r.Int(1)); });
 }
 
 }  // namespace comptoir::sql

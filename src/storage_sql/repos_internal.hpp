@@ -246,8 +246,6 @@ class SqlQueue final : public QueueRepository {
   Status Fail(std::int64_t id, std::string_view node, Timestamp run_at, std::string_view error,
               Timestamp now) override;
   Result<QueuedJob> Get(AccountId account, std::int64_t id) override;
-  Result<QueuedJob> FindByKey(AccountId account, std::string_view idempotency_key) override;
-  Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus() override;
 
  private:
   Connection& c_;

@@ -109,6 +109,11 @@ Result<std::int64_t> InsertReturningId(Connection& c, std::string_view sql, cons
   return (*rows)[0].Int(0);
 }
 
+Status ExecAny(Connection& c, std::string_view sql, const Params& params) {
+  auto n = c.Exec(sql, params);
+  return n.ok() ? Status::Ok() : std::move(n).TakeStatus();
+}
+
 Status ExecOne(Connection& c, std::string_view sql, const Params& params) {
   auto n = c.Exec(sql, params);
   if (!n.ok()) return std::move(n).TakeStatus();

@@ -101,6 +101,8 @@ Result<std::vector<T>> All(Result<std::vector<Row>> rows, Map map) {
 Result<std::int64_t> InsertReturningId(Connection& c, std::string_view sql, const Params& params);
 // Exec that must change exactly one row (else kNotFound).
 Status ExecOne(Connection& c, std::string_view sql, const Params& params);
+// Exec whose count of changed rows does not matter.
+Status ExecAny(Connection& c, std::string_view sql, const Params& params);
 // "?,?,?" for n placeholders.
 std::string Placeholders(std::size_t n);
 

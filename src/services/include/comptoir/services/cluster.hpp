@@ -13,6 +13,7 @@
 // running it is not run again; the next period is.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -68,10 +69,10 @@ class Cluster {
   std::string node_id_;
   storage::ClusterNode self_;
   std::vector<Task> tasks_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  int live_nodes_ = 1;
+  std::atomic<int> live_nodes_{1};  // read by every rate-limited request
   std::thread thread_;
 };
 

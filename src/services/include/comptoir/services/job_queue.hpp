@@ -95,7 +95,6 @@ class JobQueue {
   void WaitIdle();
 
   const std::string& node_id() const { return node_id_; }
-  const QueueOptions& options() const { return options_; }
   // Retry delay after `attempts` failed runs: 2^attempts seconds, at most an hour (plus
   // a random jitter of up to a quarter of it).
   static std::chrono::seconds Backoff(int attempts);

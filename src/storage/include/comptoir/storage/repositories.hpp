@@ -325,9 +325,6 @@ class QueueRepository {
   virtual Status Fail(std::int64_t id, std::string_view node, Timestamp run_at,
                       std::string_view error, Timestamp now) = 0;
   virtual Result<QueuedJob> Get(AccountId account, std::int64_t id) = 0;
-  virtual Result<QueuedJob> FindByKey(AccountId account, std::string_view idempotency_key) = 0;
-  // Counts by status over all accounts (operations: /readyz, metrics, tests).
-  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus() = 0;
 };
 
 class AuditLogRepository {
