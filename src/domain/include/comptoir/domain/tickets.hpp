@@ -57,8 +57,17 @@ struct Ticket {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   Timestamp solved_at = 0;
-  Timestamp deleted_at = 0;    // soft-deleted when non-zero
-  bool has_incidents = false;  // problems: computed when read, not stored
+  Timestamp deleted_at = 0;  // soft-deleted when non-zero
+  // What time-based rules (automations, views: "hours since …") measure from.
+  Timestamp status_updated_at = 0;               // the current status was set
+  Timestamp initially_assigned_at = 0;           // first given an assignee
+  Timestamp assigned_at = 0;                     // last given an assignee
+  Timestamp requester_updated_at = 0;            // last comment or change by the requester
+  Timestamp assignee_updated_at = 0;             // last comment or change by the assignee
+  int reopens = 0;                               // solved → open transitions
+  int replies = 0;                               // public agent comments
+  std::string satisfaction_score = "unoffered";  // offered, good, bad, …
+  bool has_incidents = false;                    // problems: computed when read, not stored
 };
 
 struct Comment {
