@@ -74,8 +74,8 @@ Status Bootstrap(storage::Store& store, const Clock& clock, const Config& cfg) {
 }
 
 // The cluster-wide maintenance sweep, once per period whatever the number of nodes:
-// uploads no comment claimed within 72 hours, expired sessions, old failed sign-ins and
-// nodes silent for a day.
+// uploads no comment claimed within 72 hours, expired sessions, old failed sign-ins,
+// nodes silent for a day and finished jobs older than a week.
 void RegisterMaintenance(services::Services& services, std::chrono::seconds period) {
   services.cluster.Every("maintenance", period, [&services] {
     auto n = services.uploads.PurgeUnclaimed(std::chrono::hours(72));
@@ -84,6 +84,8 @@ void RegisterMaintenance(services::Services& services, std::chrono::seconds peri
     } else if (*n > 0) {
       log::Info("purged unclaimed uploads", {{"count", *n}});
     }
+    auto jobs = services.queue.PurgeDone(std::chrono::hours(24 * 7));
+    if (!jobs.ok()) log::Warn("job purge failed", {{"error", jobs.status().message()}});
     const Timestamp now = services.env.clock.Now();
     Status st = services.env.store.Write([&](storage::Transaction& tx) -> Status {
       auto sessions = tx.sessions().DeleteExpired(now);

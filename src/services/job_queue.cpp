@@ -48,6 +48,79 @@ Status JobQueue::Enqueue(storage::Transaction& tx, const NewJob& job) const {
   return Status::Ok();
 }
 
+namespace {
+Status RequireAdmin(const Context& ctx) {
+  if (ctx.actor.system || ctx.actor.is_admin()) return Status::Ok();
+  return PermissionDenied();
+}
+}  // namespace
+
+Result<storage::Page<storage::QueuedJob>> JobQueue::List(const Context& ctx,
+                                                         std::string_view status,
+                                                         storage::PageRequest page) const {
+  COMPTOIR_RETURN_IF_ERROR(RequireAdmin(ctx));
+  if (!status.empty() && status != "queued" && status != "running" && status != "done" &&
+      status != "dead") {
+    return Invalid("status", "InvalidValue", "Status: must be one of queued, running, done, dead");
+  }
+  page.descending = true;
+  Result<storage::Page<storage::QueuedJob>> out = NotFound();
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](storage::Transaction& tx) {
+    out = tx.queue().List(ctx.account(), status, page);
+    return out.status();
+  }));
+  return out;
+}
+
+Result<storage::QueuedJob> JobQueue::Get(const Context& ctx, std::int64_t id) const {
+  COMPTOIR_RETURN_IF_ERROR(RequireAdmin(ctx));
+  Result<storage::QueuedJob> out = NotFound();
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](storage::Transaction& tx) {
+    out = tx.queue().Get(ctx.account(), id);
+    return out.status();
+  }));
+  return out;
+}
+
+Result<storage::QueuedJob> JobQueue::Retry(const Context& ctx, std::int64_t id) const {
+  COMPTOIR_RETURN_IF_ERROR(RequireAdmin(ctx));
+  Result<storage::QueuedJob> out = NotFound();
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](storage::Transaction& tx) -> Status {
+    auto job = tx.queue().Get(ctx.account(), id);
+    if (!job.ok()) return job.status();
+    if (job->status != "dead") {
+      return Invalid("status", "InvalidValue", "Status: only a dead job can be retried");
+    }
+    COMPTOIR_RETURN_IF_ERROR(tx.queue().Retry(ctx.account(), id, env_.clock.Now()));
+    out = tx.queue().Get(ctx.account(), id);
+    if (out.ok()) tx.Publish(R"({"type":"queue"})");
+    return out.status();
+  }));
+  return out;
+}
+
+Status JobQueue::Delete(const Context& ctx, std::int64_t id) const {
+  COMPTOIR_RETURN_IF_ERROR(RequireAdmin(ctx));
+  return env_.store.Write([&](storage::Transaction& tx) -> Status {
+    auto job = tx.queue().Get(ctx.account(), id);
+    if (!job.ok()) return job.status();
+    if (job->status == "running" || job->status == "done") {
+      return Invalid("status", "InvalidValue",
+                     "Status: a running or finished job cannot be removed");
+    }
+    return tx.queue().Delete(ctx.account(), id);
+  });
+}
+
+Result<std::int64_t> JobQueue::PurgeDone(std::chrono::seconds older_than) const {
+  Result<std::int64_t> out = NotFound();
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](storage::Transaction& tx) {
+    out = tx.queue().PurgeDone(env_.clock.Now() - older_than.count());
+    return out.status();
+  }));
+  return out;
+}
+
 void JobQueue::Start() {
   std::lock_guard lock(mu_);
   if (!workers_.empty()) return;
@@ -88,6 +161,7 @@ void JobQueue::Worker(int index) {
   std::string owner = node_id_;
   owner += "/w";
   owner += std::to_string(index);
+  int batch = 1;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     const std::uint64_t seen = wakes_;
@@ -95,7 +169,7 @@ void JobQueue::Worker(int index) {
     lock.unlock();
     bool ran = false;
     try {
-      ran = RunOne(owner);
+      ran = RunBatch(owner, batch);
     } catch (const std::exception& e) {
       log::Error("job worker failed", {{"error", e.what()}});
     }
@@ -108,7 +182,12 @@ void JobQueue::Worker(int index) {
   }
 }
 
-bool JobQueue::RunOne(const std::string& owner) {
+bool JobQueue::Stopping() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
+bool JobQueue::RunBatch(const std::string& owner, int& batch) {
   const Timestamp now = env_.clock.Now();
   // Look before leasing: an idle poll is a read, not a write (no fsync on an idle server).
   bool ready = false;
@@ -121,7 +200,7 @@ bool JobQueue::RunOne(const std::string& owner) {
   if (seen.ok() && !ready) return false;
   std::vector<storage::QueuedJob> leased;
   Status st = env_.store.Write([&](storage::Transaction& tx) -> Status {
-    auto jobs = tx.queue().Lease(owner, now, now + options_.lease.count(), 1);
+    auto jobs = tx.queue().Lease(owner, now, now + options_.lease.count(), batch);
     if (!jobs.ok()) return jobs.status();
     leased = std::move(jobs).value();
     return Status::Ok();
@@ -132,41 +211,106 @@ bool JobQueue::RunOne(const std::string& owner) {
     return false;
   }
   if (leased.empty()) return false;
-  const storage::QueuedJob& job = leased.front();
-  JobLease lease(env_.store, env_.clock, job, owner, options_.lease);
 
-  Status result;
-  auto handler = handlers_.find(job.kind);
-  if (job.attempts > job.max_attempts) {
-    result = Internal("the job's attempts are spent");
-  } else if (handler == handlers_.end()) {
-    result = Internal("no handler for job kind " + job.kind);
-  } else {
-    try {
-      result = handler->second(lease);
-    } catch (const std::exception& e) {
-      result = Internal(std::string("unexpected exception: ") + e.what());
+  // Finished jobs are recorded together, in one transaction per flush: a crash before
+  // the flush runs them again (at least once), never loses them.
+  struct Outcome {
+    const storage::QueuedJob* job;
+    Status result;
+  };
+  std::vector<Outcome> finished;
+  auto flush = [&] {
+    if (finished.empty()) return;
+    const Timestamp end = env_.clock.Now();
+    Status fin = env_.store.Write([&](storage::Transaction& tx) -> Status {
+      for (const auto& o : finished) {
+        Status one;
+        if (o.result.ok()) {
+          one = tx.queue().Complete(o.job->id, owner, end);
+        } else {
+          // Jitter (up to a quarter more) spreads the retries of jobs that failed together.
+          const std::int64_t backoff = Backoff(o.job->attempts).count();
+          const std::int64_t jitter =
+              crypto::RandomBelow(static_cast<std::uint32_t>(backoff / 4 + 1));
+          one = tx.queue().Fail(o.job->id, owner, end + backoff + jitter, o.result.message(), end);
+        }
+        // A lease lost meanwhile belongs to another node now: leave that job alone.
+        if (!one.ok() && one.reason() != "LeaseLost") return one;
+      }
+      return Status::Ok();
+    });
+    if (!fin.ok()) log::Warn("job states not saved", {{"error", fin.message()}});
+    finished.clear();
+  };
+
+  const auto started = std::chrono::steady_clock::now();
+  auto last_flush = started;
+  Timestamp leased_at = now;
+  std::size_t ran = 0;
+  for (std::size_t i = 0; i < leased.size(); ++i) {
+    if (Stopping()) {
+      // A clean shutdown gives back what it has not started.
+      Status rel = env_.store.Write([&](storage::Transaction& tx) -> Status {
+        const Timestamp at = env_.clock.Now();
+        for (std::size_t k = i; k < leased.size(); ++k) {
+          Status one = tx.queue().Release(leased[k].id, owner, at);
+          if (!one.ok() && one.reason() != "LeaseLost") return one;
+        }
+        return Status::Ok();
+      });
+      if (!rel.ok()) log::Warn("job leases not released", {{"error", rel.message()}});
+      break;
+    }
+    // Keep the rest of a batch leased while it waits for its turn.
+    if (i > 0 && env_.clock.Now() - leased_at >= options_.lease.count() / 2) {
+      leased_at = env_.clock.Now();
+      Status renewed = env_.store.Write([&](storage::Transaction& tx) {
+        return tx.queue().RenewAll(owner, leased_at + options_.lease.count());
+      });
+      if (!renewed.ok()) log::Warn("job leases not renewed", {{"error", renewed.message()}});
+    }
+    const storage::QueuedJob& job = leased[i];
+    JobLease lease(env_.store, env_.clock, job, owner, options_.lease);
+    Status result;
+    auto handler = handlers_.find(job.kind);
+    if (job.attempts > job.max_attempts) {
+      result = Internal("the job's attempts are spent");
+    } else if (handler == handlers_.end()) {
+      result = Internal("no handler for job kind " + job.kind);
+    } else {
+      try {
+        result = handler->second(lease);
+      } catch (const std::exception& e) {
+        result = Internal(std::string("unexpected exception: ") + e.what());
+      }
+    }
+    ++ran;
+    if (lease.lost() || result.reason() == "LeaseLost") {
+      log::Warn("job lease lost; another node has the job", {{"job", job.id}, {"kind", job.kind}});
+      continue;
+    }
+    if (!result.ok()) {
+      log::Warn("job failed", {{"job", job.id},
+                               {"kind", job.kind},
+                               {"attempt", job.attempts},
+                               {"error", result.message()}});
+    }
+    finished.push_back({&job, std::move(result)});
+    const auto t = std::chrono::steady_clock::now();
+    if (t - last_flush > std::chrono::milliseconds(200)) {
+      flush();
+      last_flush = t;
     }
   }
-  if (lease.lost() || result.reason() == "LeaseLost") {
-    log::Warn("job lease lost; another node has the job", {{"job", job.id}, {"kind", job.kind}});
-    return true;
+  flush();
+
+  // Quick jobs: lease more at a time; slow ones: one at a time.
+  const auto spent = std::chrono::steady_clock::now() - started;
+  if (ran > 0 && spent < std::chrono::milliseconds(2) * static_cast<int>(ran)) {
+    batch = std::min(batch * 2, std::max(options_.max_batch, 1));
+  } else {
+    batch = 1;
   }
-  const Timestamp end = env_.clock.Now();
-  Status fin = env_.store.Write([&](storage::Transaction& tx) {
-    if (result.ok()) return tx.queue().Complete(job.id, owner, end);
-    // Jitter (up to a quarter more) spreads the retries of jobs that failed together.
-    const std::int64_t backoff = Backoff(job.attempts).count();
-    const std::int64_t jitter = crypto::RandomBelow(static_cast<std::uint32_t>(backoff / 4 + 1));
-    return tx.queue().Fail(job.id, owner, end + backoff + jitter, result.message(), end);
-  });
-  if (!result.ok()) {
-    log::Warn("job failed", {{"job", job.id},
-                             {"kind", job.kind},
-                             {"attempt", job.attempts},
-                             {"error", result.message()}});
-  }
-  if (!fin.ok()) log::Warn("job state not saved", {{"job", job.id}, {"error", fin.message()}});
   return true;
 }
 

@@ -234,25 +234,36 @@ Result<std::int64_t> SqlQueue::Enqueue(const QueuedJob& j) {
 
 Result<std::vector<QueuedJob>> SqlQueue::Lease(std::string_view node, Timestamp now,
                                                Timestamp lease_until, int limit) {
-  // Ready: queued and due, or running under a lease that expired (its node died).
+  // Ready: running under a lease that expired (its node died), then queued and due, each
+  // in (run_at, id) order — two statements, so that each walks its own part of the
+  // (status, run_at) index instead of sorting every ready row on each lease.
   // PostgreSQL locks the candidates and skips rows another node is leasing right now;
   // SQLite has one writer, so the sub-select and the update cannot interleave.
-  std::string sql =
-      "UPDATE queued_jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
-      "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM queued_jobs WHERE "
-      "(status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_expires_at < ?) "
-      "ORDER BY run_at, id LIMIT ?";
-  if (c_.dialect() == Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
-  sql += ") RETURNING ";
-  sql += kQueueCols;
-  auto jobs = All<QueuedJob>(c_.Query(sql, {std::string(node), lease_until, now, now, now,
-                                            static_cast<std::int64_t>(limit)}),
-                             MapQueued);
-  if (jobs.ok()) {
-    std::sort(jobs->begin(), jobs->end(), [](const QueuedJob& a, const QueuedJob& b) {
-      return a.run_at != b.run_at ? a.run_at < b.run_at : a.id < b.id;
-    });
+  const bool pg = c_.dialect() == Dialect::kPostgres;
+  auto lease = [&](const char* ready, Timestamp bound,
+                   std::int64_t n) -> Result<std::vector<QueuedJob>> {
+    std::string sql =
+        "UPDATE queued_jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
+        "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM queued_jobs WHERE ";
+    sql += ready;
+    sql += " ORDER BY run_at, id LIMIT ?";
+    if (pg) sql += " FOR UPDATE SKIP LOCKED";
+    sql += ") RETURNING ";
+    sql += kQueueCols;
+    return All<QueuedJob>(c_.Query(sql, {std::string(node), lease_until, now, bound, n}),
+                          MapQueued);
+  };
+  auto jobs = lease("status = 'running' AND lease_expires_at < ?", now, limit);
+  if (!jobs.ok()) return jobs;
+  if (static_cast<int>(jobs->size()) < limit) {
+    auto queued = lease("status = 'queued' AND run_at <= ?", now,
+                        limit - static_cast<std::int64_t>(jobs->size()));
+    if (!queued.ok()) return queued;
+    jobs->insert(jobs->end(), queued->begin(), queued->end());
   }
+  std::sort(jobs->begin(), jobs->end(), [](const QueuedJob& a, const QueuedJob& b) {
+    return a.run_at != b.run_at ? a.run_at < b.run_at : a.id < b.id;
+  });
   return jobs;
 }
 
@@ -293,6 +304,55 @@ Result<QueuedJob> SqlQueue::Get(AccountId account, std::int64_t id) {
                                      " FROM queued_jobs WHERE account_id = ? AND id = ?",
                                  {account.value, id}),
                         MapQueued);
+}
+
+}  // namespace comptoir::sql
+
+namespace comptoir::sql {
+
+Status SqlQueue::RenewAll(std::string_view node, Timestamp lease_until) {
+  return ExecAny(c_,
+                 "UPDATE queued_jobs SET lease_expires_at = ? WHERE lease_owner = ? AND "
+                 "status = 'running'",
+                 {lease_until, std::string(node)});
+}
+
+Status SqlQueue::Release(std::int64_t id, std::string_view node, Timestamp now) {
+  return LeaseHeld(
+      c_.Exec("UPDATE queued_jobs SET status = 'queued', attempts = attempts - 1, run_at = ?, "
+              "lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND "
+              "lease_owner = ? AND status = 'running'",
+              {now, now, id, std::string(node)}));
+}
+
+Result<Page<QueuedJob>> SqlQueue::List(AccountId account, std::string_view status,
+                                       const PageRequest& page) {
+  std::string where = "account_id = ?";
+  Params params{account.value};
+  if (!status.empty()) {
+    where += " AND status = ?";
+    params.emplace_back(std::string(status));
+  }
+  return RunPaged<QueuedJob>(c_, kQueueCols, "queued_jobs", where, std::move(params), page, "id",
+                             MapQueued);
+}
+
+Status SqlQueue::Retry(AccountId account, std::int64_t id, Timestamp now) {
+  return ExecOne(c_,
+                 "UPDATE queued_jobs SET status = 'queued', attempts = 0, run_at = ?, "
+                 "updated_at = ? WHERE account_id = ? AND id = ? AND status = 'dead'",
+                 {now, now, account.value, id});
+}
+
+Status SqlQueue::Delete(AccountId account, std::int64_t id) {
+  return ExecOne(c_,
+                 "DELETE FROM queued_jobs WHERE account_id = ? AND id = ? AND status IN "
+                 "('dead', 'queued')",
+                 {account.value, id});
+}
+
+Result<std::int64_t> SqlQueue::PurgeDone(Timestamp before) {
+  return c_.Exec("DELETE FROM queued_jobs WHERE status = 'done' AND updated_at < ?", {before});
 }
 
 }  // namespace comptoir::sql

@@ -246,6 +246,13 @@ class SqlQueue final : public QueueRepository {
   Status Fail(std::int64_t id, std::string_view node, Timestamp run_at, std::string_view error,
               Timestamp now) override;
   Result<QueuedJob> Get(AccountId account, std::int64_t id) override;
+  Status RenewAll(std::string_view node, Timestamp lease_until) override;
+  Status Release(std::int64_t id, std::string_view node, Timestamp now) override;
+  Result<Page<QueuedJob>> List(AccountId account, std::string_view status,
+                               const PageRequest& page) override;
+  Status Retry(AccountId account, std::int64_t id, Timestamp now) override;
+  Status Delete(AccountId account, std::int64_t id) override;
+  Result<std::int64_t> PurgeDone(Timestamp before) override;
 
  private:
   Connection& c_;

@@ -242,6 +242,7 @@ async function populate(api, m) {
   }))).job_status;
   ids.job = job.id;
   assert.equal((await waitJob(api, job.id)).json.job_status.status, 'completed');
+  ids.queuedJob = (await must(api.get('/api/v2/queued_jobs.json'))).queued_jobs[0].id;
 
   // The end user files a request and signs in with a browser.
   const login = await api.post('/access/login', { email: ids.endUserEmail, password: USER_PASSWORD }, {
@@ -280,6 +281,7 @@ async function snapshot(api, ids) {
     '/api/v2/oauth/clients.json',
     '/api/v2/oauth/tokens.json',
     '/api/v2/job_statuses.json',
+    '/api/v2/queued_jobs.json',
     '/api/v2/audit_logs.json?per_page=100',
     '/api/v2/sessions.json?per_page=100',
     '/api/v2/ticket_audits.json?per_page=100',
@@ -328,6 +330,7 @@ function idSets(snap) {
   add('clients', at('/api/v2/oauth/clients.json').clients);
   add('tokens', at('/api/v2/oauth/tokens.json').tokens);
   add('sessions', at('/api/v2/sessions.json').sessions);
+  add('queued_jobs', at('/api/v2/queued_jobs.json').queued_jobs);
   add('audit_logs', at('/api/v2/audit_logs.json').audit_logs);
   add('audits', at('/api/v2/ticket_audits.json').audits);
   add('comments', at(`/api/v2/tickets/`).comments);
@@ -357,6 +360,7 @@ const KEY_TYPE = {
   session: 'sessions', sessions: 'sessions',
   audit_logs: 'audit_logs',
   job_status: 'job_statuses', job_statuses: 'job_statuses',
+  queued_job: 'queued_jobs', queued_jobs: 'queued_jobs',
 };
 const REF_TYPE = {
   user_id: 'users', requester_id: 'users', submitter_id: 'users', assignee_id: 'users', author_id: 'users',
@@ -441,6 +445,7 @@ function paramValue(segments, i, ids) {
     clients: ids.client,
     tokens: ids.oauthToken,
     job_statuses: ids.job,
+    queued_jobs: ids.queuedJob,
     sessions: ids.session,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];

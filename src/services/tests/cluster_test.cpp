@@ -138,6 +138,124 @@ TEST_F(ClusterTest, AFailedJobIsRetriedAfterItsBackoff) {
   EXPECT_EQ(QueueRows().at(0).attempts, 2);
 }
 
+TEST_F(ClusterTest, QuickJobsAreLeasedInBatchesAndEachRunsOnce) {
+  QueueOptions opts;
+  opts.poll = 5ms;
+  opts.workers = 2;
+  JobQueue q(Env(), "node", opts);
+  std::mutex mu;
+  std::map<std::int64_t, int> ran;
+  q.Register("noop", [&](const JobLease& lease) {
+    std::lock_guard lock(mu);
+    ++ran[lease.job().id];
+    return Status::Ok();
+  });
+  EnqueueJobs(q, "noop", 500);
+  q.Start();
+  q.WaitIdle();
+  q.Stop();
+  ASSERT_EQ(ran.size(), 500u);
+  for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << "job " << id;
+  int running = 0;
+  for (const auto& j : QueueRows()) running += j.status != "done";
+  EXPECT_EQ(running, 0);
+}
+
+TEST_F(ClusterTest, ACleanStopReleasesTheLeasesOfJobsItDidNotStart) {
+  QueueOptions opts;
+  opts.poll = 5ms;
+  opts.workers = 1;
+  JobQueue q(Env(), "node", opts);
+  std::atomic<bool> hold{false};
+  std::atomic<bool> holding{false};
+  std::atomic<int> ran{0};
+  q.Register("noop", [&](const JobLease&) {
+    ++ran;
+    return Status::Ok();
+  });
+  q.Register("hold", [&](const JobLease&) {
+    holding = true;
+    while (hold.load()) std::this_thread::sleep_for(1ms);
+    return Status::Ok();
+  });
+  // Quick jobs first, so that the worker grows its batch.
+  EnqueueJobs(q, "noop", 8);
+  q.Start();
+  q.WaitIdle();
+  ASSERT_EQ(ran.load(), 8);
+  hold = true;
+  clock_.Advance(10s);
+  const Timestamp enqueued = clock_.Now();
+  ASSERT_TRUE(store_
+                  ->Write([&](storage::Transaction& tx) -> Status {
+                    COMPTOIR_RETURN_IF_ERROR(q.Enqueue(tx, {account_, "hold", "{}", "hold", 0, 3}));
+                    for (int i = 0; i < 7; ++i) {
+                      COMPTOIR_RETURN_IF_ERROR(q.Enqueue(
+                          tx, {account_, "noop", "{}", "after-" + std::to_string(i), 0, 3}));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  q.Wake();
+  ASSERT_TRUE(Eventually([&] { return holding.load(); }));
+  clock_.Advance(5s);
+  std::thread stopper([&] { q.Stop(); });
+  std::this_thread::sleep_for(20ms);
+  hold = false;  // the running job finishes; Stop returns
+  stopper.join();
+  EXPECT_EQ(ran.load(), 8) << "nothing new started after Stop";
+  int released = 0;
+  for (const auto& j : QueueRows()) {
+    if (j.kind == "hold") {
+      EXPECT_EQ(j.status, "done");
+      continue;
+    }
+    if (j.created_at < enqueued) continue;
+    EXPECT_EQ(j.status, "queued") << j.idempotency_key;
+    EXPECT_EQ(j.attempts, 0) << j.idempotency_key;
+    EXPECT_TRUE(j.lease_owner.empty()) << j.idempotency_key;
+    if (j.updated_at > enqueued) ++released;
+  }
+  EXPECT_GE(released, 1) << "the batch leased with the held job was given back";
+}
+
+TEST_F(ClusterTest, DeadJobsAreListedRetriedAndRemovedByAdmins) {
+  QueueOptions opts;
+  opts.poll = 5ms;
+  JobQueue q(Env(), "node", opts);
+  std::atomic<bool> fail{true};
+  q.Register("fragile", [&](const JobLease&) {
+    return fail.load() ? Internal("connection refused") : Status::Ok();
+  });
+  ASSERT_TRUE(store_
+                  ->Write([&](storage::Transaction& tx) {
+                    return q.Enqueue(tx, {account_, "fragile", "{}", "f1", 0, 1});
+                  })
+                  .ok());
+  q.Start();
+  ASSERT_TRUE(Eventually([&] { return QueueRows().at(0).status == "dead"; }));
+  auto dead = q.List(admin_, "dead", {});
+  ASSERT_TRUE(dead.ok()) << dead.status().ToString();
+  ASSERT_EQ(dead->items.size(), 1u);
+  EXPECT_EQ(dead->items[0].last_error, "connection refused");
+  EXPECT_TRUE(q.List(admin_, "done", {})->items.empty());
+  EXPECT_EQ(q.List(admin_, "bogus", {}).status().code(), ErrorCode::kValidation);
+
+  Context agent = ContextFor(NewUser("Agent", domain::Role::kAgent), domain::Role::kAgent);
+  EXPECT_EQ(q.List(agent, "dead", {}).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(q.Retry(agent, dead->items[0].id).status().code(), ErrorCode::kPermissionDenied);
+
+  fail = false;
+  auto again = q.Retry(admin_, dead->items[0].id);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->attempts, 0);
+  ASSERT_TRUE(Eventually([&] { return QueueRows().at(0).status == "done"; }));
+  EXPECT_EQ(q.Retry(admin_, dead->items[0].id).status().code(), ErrorCode::kValidation)
+      << "only dead jobs are retried";
+  EXPECT_EQ(q.Delete(admin_, dead->items[0].id).code(), ErrorCode::kValidation);
+  q.Stop();
+}
+
 // A bulk job whose node died after committing two of its four items.
 class BulkResumeTest : public ClusterTest {
  protected:

@@ -150,6 +150,73 @@ TEST_P(ClusterContractTest, FailedJobIsRetriedLaterThenDies) {
   EXPECT_TRUE(Lease("n", 10000, 10030).empty());
 }
 
+TEST_P(ClusterContractTest, ExpiredLeasesComeBeforeQueuedJobsInOneLease) {
+  std::int64_t first = Enqueue("first", 3, 100);
+  ASSERT_EQ(Lease("dead-node", 100, 110).size(), 1U);
+  std::int64_t second = Enqueue("second", 3, 100);
+  std::int64_t third = Enqueue("third", 3, 100);
+  auto batch = Lease("n", 200, 230, 10);
+  ASSERT_EQ(batch.size(), 3U);
+  EXPECT_EQ(batch[0].id, first) << "the expired lease is taken over";
+  EXPECT_EQ(batch[0].attempts, 2);
+  EXPECT_EQ(batch[1].id, second);
+  EXPECT_EQ(batch[2].id, third);
+}
+
+TEST_P(ClusterContractTest, ReleaseRenewAllListRetryDeleteAndPurge) {
+  std::int64_t a = Enqueue("a");
+  std::int64_t b = Enqueue("b");
+  std::int64_t c = Enqueue("c", /*max_attempts=*/1);
+  ASSERT_EQ(Lease("n", 100, 130, 3).size(), 3U);
+  // RenewAll extends every lease of the owner.
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.RenewAll("n", 500); }).ok());
+  EXPECT_EQ(Get(a).lease_expires_at, 500);
+  EXPECT_EQ(Get(b).lease_expires_at, 500);
+  // Release gives a job back untouched; only its owner can.
+  EXPECT_EQ(OnQueue([&](auto& q) { return q.Release(b, "other", 120); }).code(),
+            ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.Release(b, "n", 120); }).ok());
+  QueuedJob released = Get(b);
+  EXPECT_EQ(released.status, "queued");
+  EXPECT_EQ(released.attempts, 0);
+  EXPECT_EQ(released.run_at, 120);
+  EXPECT_TRUE(released.lease_owner.empty());
+  // c dies; a is done.
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.Fail(c, "n", 200, "refused", 121); }).ok());
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.Complete(a, "n", 122); }).ok());
+  std::vector<QueuedJob> dead;
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto r = tx.queue().List(account_, "dead", {});
+                    if (!r.ok()) return r.status();
+                    dead = r->items;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(dead.size(), 1U);
+  EXPECT_EQ(dead[0].id, c);
+  EXPECT_EQ(dead[0].last_error, "refused");
+  // Retry: dead only.
+  EXPECT_EQ(OnQueue([&](auto& q) { return q.Retry(account_, a, 130); }).code(),
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.Retry(account_, c, 130); }).ok());
+  EXPECT_EQ(Get(c).status, "queued");
+  EXPECT_EQ(Get(c).attempts, 0);
+  // Delete: not a done job; a queued one.
+  EXPECT_EQ(OnQueue([&](auto& q) { return q.Delete(account_, a); }).code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(OnQueue([&](auto& q) { return q.Delete(account_, c); }).ok());
+  // Purge: done jobs older than the bound.
+  std::int64_t purged = -1;
+  ASSERT_TRUE(OnQueue([&](auto& q) {
+                auto n = q.PurgeDone(123);
+                if (!n.ok()) return n.status();
+                purged = *n;
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(purged, 1);
+  EXPECT_EQ(Get(b).status, "queued");
+}
+
 TEST_P(ClusterContractTest, ConcurrentNodesNeverLeaseTheSameJob) {
   constexpr int kJobs = 120;
   for (int i = 0; i < kJobs; ++i) Enqueue("job-" + std::to_string(i));

@@ -33,6 +33,10 @@ struct QueueOptions {
   int workers = 2;
   std::chrono::seconds lease{30};
   std::chrono::milliseconds poll{1000};  // how often an idle worker looks for due jobs
+  // A worker leases up to this many jobs in one transaction while its jobs are quick
+  // (under ~2 ms each), and one at a time once they are slow (webhooks, mail), so that a
+  // slow batch never holds jobs other workers could run.
+  int max_batch = 64;
 };
 
 // What a handler holds while it runs a job.
@@ -87,12 +91,25 @@ class JobQueue {
   Status Enqueue(storage::Transaction& tx, const NewJob& job) const;
 
   void Start();
-  // Stops leasing; running jobs finish their current step; leases left expire.
+  // Stops leasing: the job each worker is running finishes, the jobs it had leased but
+  // not started are released (queued again at once, their attempt not counted), and its
+  // finished jobs are recorded. Nothing is left for a lease to time out.
   void Stop();
   // Wakes the idle workers (an enqueue on any node; called by the event subscriber).
   void Wake();
   // Blocks until no job is due or running on this node (tests, bulk waits).
   void WaitIdle();
+
+  // Administration, for the account's admins (others: kPermissionDenied): the jobs by
+  // status ("queued", "running", "done", "dead"; "" = all), newest first; one job; a
+  // dead job run again (attempts reset); a job that is not running removed.
+  Result<storage::Page<storage::QueuedJob>> List(const Context& ctx, std::string_view status,
+                                                 storage::PageRequest page) const;
+  Result<storage::QueuedJob> Get(const Context& ctx, std::int64_t id) const;
+  Result<storage::QueuedJob> Retry(const Context& ctx, std::int64_t id) const;
+  Status Delete(const Context& ctx, std::int64_t id) const;
+  // Removes done jobs older than `older_than` (the maintenance sweep); how many.
+  Result<std::int64_t> PurgeDone(std::chrono::seconds older_than) const;
 
   const std::string& node_id() const { return node_id_; }
   // Retry delay after `attempts` failed runs: 2^attempts seconds, at most an hour (plus
@@ -101,7 +118,9 @@ class JobQueue {
 
  private:
   void Worker(int index);
-  bool RunOne(const std::string& owner);
+  // Leases a batch for `owner` and runs it; false when nothing was ready.
+  bool RunBatch(const std::string& owner, int& batch);
+  bool Stopping();
 
   ServiceEnv env_;
   std::string node_id_;

@@ -325,6 +325,20 @@ class QueueRepository {
   virtual Status Fail(std::int64_t id, std::string_view node, Timestamp run_at,
                       std::string_view error, Timestamp now) = 0;
   virtual Result<QueuedJob> Get(AccountId account, std::int64_t id) = 0;
+  // Extends every lease `node` holds (a worker that leased a batch).
+  virtual Status RenewAll(std::string_view node, Timestamp lease_until) = 0;
+  // Gives a leased job back untouched (a stopping node): queued again at `now`, the
+  // attempt the lease counted taken back.
+  virtual Status Release(std::int64_t id, std::string_view node, Timestamp now) = 0;
+  // The account's jobs, newest first; `status` "" = every status.
+  virtual Result<Page<QueuedJob>> List(AccountId account, std::string_view status,
+                                       const PageRequest& page) = 0;
+  // A dead job queued again with its attempts reset; kNotFound unless it is dead.
+  virtual Status Retry(AccountId account, std::int64_t id, Timestamp now) = 0;
+  // Removes a job that is not running (dead or queued); kNotFound otherwise.
+  virtual Status Delete(AccountId account, std::int64_t id) = 0;
+  // Removes done jobs last updated before `before`; how many.
+  virtual Result<std::int64_t> PurgeDone(Timestamp before) = 0;
 };
 
 class AuditLogRepository {
