@@ -802,6 +802,13 @@ CycleResult RunTriggers(const CompiledTriggers& triggers, domain::Ticket& ticket
   return r;
 }
 
+const domain::Trigger* FindTrigger(const CompiledTriggers& triggers, std::int64_t id) {
+  for (const auto& e : triggers.entries) {
+    if (e.trigger.id.value == id) return &e.trigger;
+  }
+  return nullptr;
+}
+
 CycleResult RunTriggers(std::span<const domain::Trigger> triggers, domain::Ticket& ticket,
                         const UpdateFacts& facts, int max_passes) {
   auto compiled = CompileTriggers(triggers);

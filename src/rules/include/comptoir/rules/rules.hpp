@@ -142,6 +142,8 @@ class CompiledTriggers;
 std::shared_ptr<const CompiledTriggers> CompileTriggers(std::span<const domain::Trigger> triggers);
 CycleResult RunTriggers(const CompiledTriggers& triggers, domain::Ticket& ticket,
                         const UpdateFacts& facts, int max_passes = 100);
+// The trigger of a compiled set with this id (to replay a firing's actions), or null.
+const domain::Trigger* FindTrigger(const CompiledTriggers& triggers, std::int64_t id);
 
 // What a macro would do to a ticket (never saved by this call).
 struct MacroResult {

@@ -2,6 +2,8 @@
 // composition root (app) creates one and hands it to the API. Thread-safe.
 #pragma once
 
+#include <boost/json/parse.hpp>
+
 #include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/cluster.hpp"
@@ -14,6 +16,7 @@
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
+#include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
 
@@ -44,10 +47,21 @@ struct Services {
         custom_fields(env, auth),
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
-        tickets(env, users, uploads, ticket_fields) {
+        triggers(env),
+        tickets(env, users, uploads, ticket_fields, &triggers) {
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
+    });
+    // A change of an account's triggers on any node drops this node's compiled set.
+    store.Subscribe([this](const std::string& event) {
+      if (event.find(R"("type":"triggers")") == std::string::npos) return;
+      boost::system::error_code ec;
+      auto v = boost::json::parse(event, ec);
+      if (ec || !v.is_object()) return;
+      if (const auto* id = v.get_object().if_contains("account_id"); id && id->is_int64()) {
+        triggers.Invalidate(AccountId(id->get_int64()));
+      }
     });
   }
 
@@ -77,6 +91,7 @@ struct Services {
   CustomFieldService custom_fields;  // user_fields and organization_fields
   UploadService uploads;             // uploads and attachments (blob store)
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
+  TriggerService triggers;           // triggers and trigger categories (business rules)
   TicketService tickets;             // tickets, comments, audits, requests
 };
 
