@@ -123,6 +123,7 @@ void RegisterAllRoutes(Routes& r) {
   RegisterRequestRoutes(r);
   RegisterSessionRoutes(r);
   RegisterTriggerRoutes(r);
+  RegisterMacroRoutes(r);
 }
 
 struct Api::Impl {

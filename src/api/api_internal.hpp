@@ -71,6 +71,7 @@ void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, a
 void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
 void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
 void RegisterTriggerRoutes(Routes& r);      // triggers.cpp: /triggers, /trigger_categories
+void RegisterMacroRoutes(Routes& r);        // macros.cpp: /macros, /tickets/{id}/macros/{id}/apply
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.
@@ -173,6 +174,57 @@ http::Response ListResponse(const ApiContext& c, std::string_view key, const Pag
 
 // {"count": {"value": n, "refreshed_at": "…"}}
 http::Response CountResponse(const ApiContext& c, std::int64_t n);
+
+// --- rules (triggers, automations, views, macros) ---
+// A positive id given as a number or a numeric string ("296220096").
+std::optional<std::int64_t> IdOf(const json::value& v);
+// A position: a whole number from 0 to 1,000,000.
+std::optional<int> PositionOf(const json::value& v);
+// ?name=true|false (absent or empty: nullopt; anything else: 400).
+Result<std::optional<bool>> QueryBool(const ApiContext& c, std::string_view name);
+
+// One page of an in-memory list kept in its own order: offset pages, or cursor pages
+// whose cursors are the ids at the page's ends.
+template <typename T, typename Render>
+http::Response PagedList(const ApiContext& c, std::string_view key, const std::vector<T>& all,
+                         Render render) {
+  auto p = ParsePaging(c);
+  if (!p.ok()) return ErrorResponse(p.status(), c.req.request_id);
+  std::size_t begin = 0;
+  std::size_t end = all.size();
+  auto index_of = [&](std::int64_t id) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].id.value == id) return i;
+    }
+    return std::nullopt;
+  };
+  const std::size_t limit = static_cast<std::size_t>(p->req.limit);
+  if (p->cursor) {
+    if (p->req.after_id) {
+      auto i = index_of(p->req.after_id);
+      begin = i ? *i + 1 : all.size();
+      end = std::min(all.size(), begin + limit);
+    } else if (p->req.before_id) {
+      auto i = index_of(p->req.before_id);
+      end = i ? *i : 0;
+      begin = end > limit ? end - limit : 0;
+    } else {
+      end = std::min(all.size(), limit);
+    }
+  } else {
+    begin = std::min(all.size(), static_cast<std::size_t>(p->req.offset));
+    end = std::min(all.size(), begin + limit);
+  }
+  json::array items;
+  for (std::size_t i = begin; i < end; ++i) items.push_back(render(all[i]));
+  json::object body;
+  body[key] = std::move(items);
+  std::int64_t first = begin < end ? all[begin].id.value : 0;
+  std::int64_t last = begin < end ? all[end - 1].id.value : 0;
+  AddPagination(body, c, *p, end<all.size(), begin> 0, static_cast<std::int64_t>(all.size()), first,
+                last);
+  return JsonResponse(200, body);
+}
 
 // --- renderers shared by several resources ---
 std::string Iso(Timestamp t);  // "" → null handled by TimeOrNull

@@ -489,4 +489,33 @@ json::object ItemError(int index, const Status& st) {
   return r;
 }
 
+// A positive id given as a number or a numeric string.
+std::optional<std::int64_t> IdOf(const json::value& v) {
+  if (v.is_int64() && v.get_int64() > 0) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (v.is_string()) {
+    auto ids = IdList(v.get_string());
+    if (ids.ok() && ids->size() == 1) return ids->front();
+  }
+  return std::nullopt;
+}
+
+std::optional<int> PositionOf(const json::value& v) {
+  if (v.is_int64() && v.get_int64() >= 0 && v.get_int64() <= 1'000'000) {
+    return static_cast<int>(v.get_int64());
+  }
+  return std::nullopt;
+}
+
+// ?name=true|false
+Result<std::optional<bool>> QueryBool(const ApiContext& c, std::string_view name) {
+  const std::string* q = c.req.Query(name);
+  if (q == nullptr || q->empty()) return std::optional<bool>();
+  if (*q == "true" || *q == "1") return std::optional<bool>(true);
+  if (*q == "false" || *q == "0") return std::optional<bool>(false);
+  return InvalidArgument(std::string(name) + " must be true or false");
+}
+
 }  // namespace comptoir::api

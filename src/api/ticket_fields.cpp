@@ -50,15 +50,6 @@ std::optional<std::vector<std::int64_t>> IdArray(const json::value& value, const
   return out;
 }
 
-// ?name=true|false
-Result<std::optional<bool>> QueryBool(const ApiContext& c, std::string_view name) {
-  const std::string* q = c.req.Query(name);
-  if (q == nullptr || q->empty()) return std::optional<bool>();
-  if (*q == "true" || *q == "1") return std::optional<bool>(true);
-  if (*q == "false" || *q == "0") return std::optional<bool>(false);
-  return InvalidArgument(std::string(name) + " must be true or false");
-}
-
 // --- ticket fields ---
 
 services::TicketFieldOptionInput ParseOption(const json::value& value, Validation& v) {

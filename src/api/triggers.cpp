@@ -45,26 +45,6 @@ json::object CategoryJson(const domain::TriggerCategory& cat) {
           {"updated_at", Iso(cat.updated_at)}};
 }
 
-// A positive id given as a number or a numeric string.
-std::optional<std::int64_t> IdOf(const json::value& v) {
-  if (v.is_int64() && v.get_int64() > 0) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(v.get_uint64());
-  }
-  if (v.is_string()) {
-    auto ids = IdList(v.get_string());
-    if (ids.ok() && ids->size() == 1) return ids->front();
-  }
-  return std::nullopt;
-}
-
-std::optional<int> PositionOf(const json::value& v) {
-  if (v.is_int64() && v.get_int64() >= 0 && v.get_int64() <= 1'000'000) {
-    return static_cast<int>(v.get_int64());
-  }
-  return std::nullopt;
-}
-
 Result<services::TriggerInput> ParseTrigger(const json::object& o) {
   services::TriggerInput in;
   Validation v;
@@ -110,58 +90,6 @@ Result<services::TriggerInput> ParseTrigger(const json::object& o) {
     in.actions = *parsed;
   }
   return in;
-}
-
-// ?name=true|false
-Result<std::optional<bool>> QueryBool(const ApiContext& c, std::string_view name) {
-  const std::string* q = c.req.Query(name);
-  if (q == nullptr || q->empty()) return std::optional<bool>();
-  if (*q == "true" || *q == "1") return std::optional<bool>(true);
-  if (*q == "false" || *q == "0") return std::optional<bool>(false);
-  return InvalidArgument(std::string(name) + " must be true or false");
-}
-
-// One page of an in-memory list kept in its own order: offset pages, or cursor pages
-// whose cursors are the ids at the page's ends.
-template <typename T, typename Render>
-http::Response PagedList(const ApiContext& c, std::string_view key, const std::vector<T>& all,
-                         Render render) {
-  auto p = ParsePaging(c);
-  if (!p.ok()) return Fail(c, p.status());
-  std::size_t begin = 0;
-  std::size_t end = all.size();
-  auto index_of = [&](std::int64_t id) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all[i].id.value == id) return i;
-    }
-    return std::nullopt;
-  };
-  const std::size_t limit = static_cast<std::size_t>(p->req.limit);
-  if (p->cursor) {
-    if (p->req.after_id) {
-      auto i = index_of(p->req.after_id);
-      begin = i ? *i + 1 : all.size();
-      end = std::min(all.size(), begin + limit);
-    } else if (p->req.before_id) {
-      auto i = index_of(p->req.before_id);
-      end = i ? *i : 0;
-      begin = end > limit ? end - limit : 0;
-    } else {
-      end = std::min(all.size(), limit);
-    }
-  } else {
-    begin = std::min(all.size(), static_cast<std::size_t>(p->req.offset));
-    end = std::min(all.size(), begin + limit);
-  }
-  json::array items;
-  for (std::size_t i = begin; i < end; ++i) items.push_back(render(all[i]));
-  json::object body;
-  body[key] = std::move(items);
-  std::int64_t first = begin < end ? all[begin].id.value : 0;
-  std::int64_t last = begin < end ? all[end - 1].id.value : 0;
-  AddPagination(body, c, *p, end<all.size(), begin> 0, static_cast<std::int64_t>(all.size()), first,
-                last);
-  return JsonResponse(200, body);
 }
 
 http::Response ListTriggers(ApiContext& c, services::TriggerFilter f) {

@@ -459,6 +459,28 @@ CREATE TABLE triggers (
 CREATE INDEX triggers_account ON triggers(account_id, position);
 )SQL";
 
+// Migration 7: macros (reference §3.7). The restriction is a type ("" everybody, "Group",
+// "User") and its ids as JSON text; actions are Zendesk's JSON text.
+constexpr const char* kMacros = R"SQL(
+CREATE TABLE macros (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  raw_title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0,
+  restriction_type TEXT NOT NULL DEFAULT '',
+  restriction_ids TEXT NOT NULL DEFAULT '[]',
+  actions TEXT NOT NULL,
+  usage_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX macros_account ON macros(account_id, position);
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -474,10 +496,9 @@ std::string Render(const char* text, Dialect d) {
 
 std::vector<Migration> Migrations(Dialect dialect) {
   return {
-      {1, "people", Render(kPeople, dialect)},
-      {2, "tickets", Render(kTickets, dialect)},
-      {3, "cluster", Render(kCluster, dialect)},
-      {5, "triggers", Render(kTriggers, dialect)},
+      {1, "people", Render(kPeople, dialect)},   {2, "tickets", Render(kTickets, dialect)},
+      {3, "cluster", Render(kCluster, dialect)}, {5, "triggers", Render(kTriggers, dialect)},
+      {7, "macros", Render(kMacros, dialect)},
   };
 }
 

@@ -396,4 +396,19 @@ class SqlTriggers final : public TriggerRepository {
   Connection& c_;
 };
 
+// Implemented in macros_sql.cpp.
+class SqlMacros final : public MacroRepository {
+ public:
+  explicit SqlMacros(Connection& c) : c_(c) {}
+  Result<domain::Macro> Get(AccountId account, domain::MacroId id) override;
+  Result<std::vector<domain::Macro>> List(AccountId account) override;
+  Result<domain::MacroId> Insert(const domain::Macro& m) override;
+  Status Update(const domain::Macro& m) override;
+  Status Delete(AccountId account, domain::MacroId id) override;
+  Status CountUse(AccountId account, domain::MacroId id) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace comptoir::sql

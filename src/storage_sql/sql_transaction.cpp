@@ -64,7 +64,8 @@ struct SqlTransaction::Repos {
         cluster(c),
         queue(c),
         trigger_categories(c),
-        triggers(c) {}
+        triggers(c),
+        macros(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -89,6 +90,7 @@ struct SqlTransaction::Repos {
   SqlQueue queue;
   SqlTriggerCategories trigger_categories;
   SqlTriggers triggers;
+  SqlMacros macros;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -129,5 +131,6 @@ storage::TriggerCategoryRepository& SqlTransaction::trigger_categories() {
   return repos_->trigger_categories;
 }
 storage::TriggerRepository& SqlTransaction::triggers() { return repos_->triggers; }
+storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
 
 }  // namespace comptoir::sql

@@ -12,6 +12,7 @@
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
+#include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
@@ -48,7 +49,8 @@ struct Services {
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
         triggers(env),
-        tickets(env, users, uploads, ticket_fields, &triggers) {
+        tickets(env, users, uploads, ticket_fields, &triggers),
+        macros(env, tickets) {
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
@@ -93,6 +95,7 @@ struct Services {
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
   TriggerService triggers;           // triggers and trigger categories (business rules)
   TicketService tickets;             // tickets, comments, audits, requests
+  MacroService macros;               // macros: canned responses applied to tickets
 };
 
 }  // namespace comptoir::services

@@ -486,4 +486,18 @@ class TriggerRepository {
                                                domain::TriggerCategoryId category) = 0;
 };
 
+// Macros: the whole account's, ordered by position then id; who may use one is the
+// service's business (restriction).
+class MacroRepository {
+ public:
+  virtual ~MacroRepository() = default;
+  virtual Result<domain::Macro> Get(AccountId account, domain::MacroId id) = 0;
+  virtual Result<std::vector<domain::Macro>> List(AccountId account) = 0;
+  virtual Result<domain::MacroId> Insert(const domain::Macro& m) = 0;
+  virtual Status Update(const domain::Macro& m) = 0;
+  virtual Status Delete(AccountId account, domain::MacroId id) = 0;
+  // One more use (a macro applied to a ticket).
+  virtual Status CountUse(AccountId account, domain::MacroId id) = 0;
+};
+
 }  // namespace comptoir::storage

@@ -41,6 +41,7 @@ class Transaction {
   virtual QueueRepository& queue() = 0;
   virtual TriggerCategoryRepository& trigger_categories() = 0;
   virtual TriggerRepository& triggers() = 0;
+  virtual MacroRepository& macros() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node
