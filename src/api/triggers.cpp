@@ -111,11 +111,14 @@ http::Response ListTriggers(ApiContext& c, services::TriggerFilter f) {
       s.erase(0, 1);
       f.sort_order = "desc";
     }
-    if (std::find(std::begin(kSorts), std::end(kSorts), s) == std::end(kSorts)) {
+    // usage_1h, usage_24h, usage_7d, usage_30d: usage is not counted; position order.
+    const bool usage = s == "usage_1h" || s == "usage_24h" || s == "usage_7d" || s == "usage_30d";
+    if (!usage && std::find(std::begin(kSorts), std::end(kSorts), s) == std::end(kSorts)) {
       return Fail(c, InvalidArgument("sort_by must be one of position, alphabetical, "
-                                     "created_at, updated_at"));
+                                     "created_at, updated_at, usage_1h, usage_24h, usage_7d, "
+                                     "usage_30d"));
     }
-    f.sort_by = s;
+    f.sort_by = usage ? "position" : s;
   }
   if (const auto* o = c.req.Query("sort_order"); o && !o->empty()) {
     if (*o != "asc" && *o != "desc")

@@ -636,9 +636,11 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
       const domain::Trigger* trig = rules::FindTrigger(*trigger_set.compiled, f.rule_id);
       json::value via = json::object{
           {"channel", "rule"},
-          {"source", json::object{{"from", json::object{{"id", f.rule_id}, {"title", f.title}}},
-                                  {"to", json::object{}},
-                                  {"rel", "trigger"}}}};
+          {"source",
+           json::object{
+               {"from", json::object{{"id", f.rule_id}, {"title", f.title}, {"deleted", false}}},
+               {"to", json::object{}},
+               {"rel", "trigger"}}}};
       json::array fe;
       std::vector<rules::Effect> effects;
       if (trig) {

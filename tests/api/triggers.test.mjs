@@ -242,6 +242,17 @@ test('definitions, search, active list, reorder, update_many, destroy_many', asy
   const cNow = await srv.get(`/api/v2/triggers/${c.id}.json`);
   assert.equal(cNow.json.trigger.position, 40);
 
+  // Sorting.
+  const alpha = await srv.get('/api/v2/triggers.json?sort_by=alphabetical&per_page=100');
+  const titles = alpha.json.triggers.map((t) => t.title.toLowerCase());
+  assert.deepEqual(titles, [...titles].sort());
+  const newest = await srv.get('/api/v2/triggers.json?sort_by=created_at&per_page=100');
+  assert.equal(newest.json.triggers[0].id, Math.max(...newest.json.triggers.map((t) => t.id)));
+  const usage = await srv.get('/api/v2/triggers.json?sort_by=usage_24h');
+  assert.equal(usage.status, 200, usage.text);
+  const bogus = await srv.get('/api/v2/triggers.json?sort_by=colour');
+  assert.equal(bogus.status, 400, bogus.text);
+
   const del = await srv.del(`/api/v2/triggers/destroy_many.json?ids=${a.id},${b.id},${c.id}`);
   assert.equal(del.status, 204, del.text);
   for (const t of [a, b, c]) {
