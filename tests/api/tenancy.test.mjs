@@ -137,6 +137,13 @@ async function populate(api, m) {
       actions: [{ field: 'notification_user', value: ['requester_id', `${m} subject`, `${m} body`] }],
     },
   }))).trigger.id;
+  ids.macro = (await must(api.post('/api/v2/macros.json', {
+    macro: {
+      title: `${m} macro`, description: `${m} macro description`,
+      actions: [{ field: 'comment_value', value: `${m} macro comment` }, { field: 'group_id', value: String(ids.group) }],
+      restriction: { type: 'Group', ids: [ids.group] },
+    },
+  }))).macro.id;
   ids.org = (await must(api.post('/api/v2/organizations.json', {
     organization: {
       name: `${m} org`, details: `${m} details`, notes: `${m} notes`, external_id: `${m}-org`,
@@ -458,6 +465,7 @@ function paramValue(segments, i, ids) {
     queued_jobs: ids.queuedJob,
     sessions: ids.session,
     triggers: ids.trigger,
+    macros: ids.macro,
     trigger_categories: ids.triggerCategory,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
@@ -489,6 +497,7 @@ function queryFor(pattern, a) {
     group_memberships: [a.groupMembership],
     organization_memberships: [a.orgMembership],
     triggers: [a.trigger],
+    macros: [a.macro],
   };
   const q = new URLSearchParams({
     include: 'users,groups,organizations,identities,comment_count,last_audits',
@@ -560,6 +569,11 @@ function bodyFor(a) {
     },
     triggers: [{ id: a.trigger, position: 0, active: false, category_id: a.triggerCategory }],
     trigger_ids: [a.trigger],
+    macro: {
+      title: 'B probe', actions: [{ field: 'group_id', value: String(a.group) }],
+      restriction: { type: 'Group', ids: [a.group] },
+    },
+    macros: [{ id: a.macro, position: 0, active: false }],
     trigger_category: { name: 'B probe', position: 0 },
     job: {
       action: 'patch',
