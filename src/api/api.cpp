@@ -122,6 +122,9 @@ void RegisterAllRoutes(Routes& r) {
   RegisterTicketRoutes(r);
   RegisterRequestRoutes(r);
   RegisterSessionRoutes(r);
+  RegisterWebhookRoutes(r);
+  RegisterTargetRoutes(r);
+  RegisterEmailRoutes(r);
 }
 
 struct Api::Impl {

@@ -154,6 +154,10 @@ bool JobQueue::RunOne(const std::string& owner) {
   }
   const Timestamp end = env_.clock.Now();
   Status fin = env_.store.Write([&](storage::Transaction& tx) {
+    if (result.ok() && lease.postponed_until() != 0) {
+      return tx.queue().Postpone(job.id, owner, lease.postponed_until(), lease.postpone_reason(),
+                                 end);
+    }
     if (result.ok()) return tx.queue().Complete(job.id, owner, end);
     // Jitter (up to a quarter more) spreads the retries of jobs that failed together.
     const std::int64_t backoff = Backoff(job.attempts).count();

@@ -62,7 +62,8 @@ struct SqlTransaction::Repos {
         sessions(c),
         sign_in_failures(c),
         cluster(c),
-        queue(c) {}
+        queue(c),
+        delivery(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -85,6 +86,7 @@ struct SqlTransaction::Repos {
   SqlSignInFailures sign_in_failures;
   SqlCluster cluster;
   SqlQueue queue;
+  SqlDelivery delivery;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -99,6 +101,7 @@ storage::SignInFailureRepository& SqlTransaction::sign_in_failures() {
 }
 storage::ClusterRepository& SqlTransaction::cluster() { return repos_->cluster; }
 storage::QueueRepository& SqlTransaction::queue() { return repos_->queue; }
+storage::DeliveryRepository& SqlTransaction::delivery() { return repos_->delivery; }
 storage::AccountRepository& SqlTransaction::accounts() { return repos_->accounts; }
 storage::UserRepository& SqlTransaction::users() { return repos_->users; }
 storage::IdentityRepository& SqlTransaction::identities() { return repos_->identities; }

@@ -7,6 +7,7 @@
 #include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
+#include "comptoir/services/delivery_service.hpp"
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
@@ -25,6 +26,7 @@ struct ServicesOptions {
   SessionOptions sessions;
   ClusterOptions cluster;
   QueueOptions queue;
+  DeliveryOptions delivery;
 };
 
 struct Services {
@@ -44,7 +46,9 @@ struct Services {
         custom_fields(env, auth),
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
-        tickets(env, users, uploads, ticket_fields) {
+        tickets(env, users, uploads, ticket_fields),
+        delivery(env, queue, options.delivery) {
+    delivery.RegisterHandlers();
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
@@ -78,6 +82,7 @@ struct Services {
   UploadService uploads;             // uploads and attachments (blob store)
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
   TicketService tickets;             // tickets, comments, audits, requests
+  DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
 };
 
 }  // namespace comptoir::services
