@@ -70,6 +70,7 @@ void RegisterTicketFieldRoutes(Routes& r);  // ticket_fields.cpp: /ticket_fields
 void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, audits, tags
 void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
 void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
+void RegisterTriggerRoutes(Routes& r);      // triggers.cpp: /triggers, /trigger_categories
 void RegisterWebhookRoutes(Routes& r);      // webhooks.cpp: /webhooks
 void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_failures
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts

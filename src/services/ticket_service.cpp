@@ -32,6 +32,47 @@ json::array TagArray(const std::vector<std::string>& tags) {
   return a;
 }
 
+// A trigger's side effect as an audit event, when no sink delivers it: the notification
+// (recipients resolved where the ticket names them; templates as written) or the
+// webhook/target call.
+json::object EffectEvent(const rules::Effect& e, const domain::Ticket& t, const Context& ctx) {
+  using K = rules::Effect::Kind;
+  if (e.kind == K::kWebhook || e.kind == K::kTarget) {
+    return {{"type", "External"},
+            {"resource",
+             std::string(e.kind == K::kWebhook ? "webhook:" : "target:").append(e.target_id)},
+            {"body", e.body},
+            {"success", nullptr}};
+  }
+  json::array to;
+  auto add = [&](std::int64_t id) {
+    if (id > 0) to.emplace_back(id);
+  };
+  if (e.kind == K::kNotifyUser) {
+    if (e.recipient == "requester_id") {
+      add(t.requester_id.value);
+    } else if (e.recipient == "assignee_id") {
+      add(t.assignee_id.value);
+    } else if (e.recipient == "current_user") {
+      add(ctx.actor.user_id.value);
+    } else if (e.recipient == "requester_and_ccs") {
+      add(t.requester_id.value);
+      for (auto id : t.email_cc_ids) add(id);
+    } else if (e.recipient != "all_agents") {
+      try {
+        add(std::stoll(e.recipient));
+      } catch (...) {
+      }
+    }
+  }
+  json::object ev{{"type", "Notification"},
+                  {"subject", e.subject},
+                  {"body", e.body},
+                  {"recipients", std::move(to)}};
+  if (e.kind == K::kNotifyGroup || e.recipient == "all_agents") ev["recipient"] = e.recipient;
+  return ev;
+}
+
 bool Has(const std::vector<std::int64_t>& ids, std::int64_t id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
@@ -464,6 +505,40 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
   t.via_channel = creating ? in.via_channel : t.via_channel;
   t.updated_at = now;
 
+  // --- triggers: the account's rules see this update's changes and may add their own ---
+  if (creating && has_comment && !comment.is_public) t.is_public = false;
+  const domain::Ticket user_t = t;  // the ticket with this update's own changes
+  rules::CycleResult cycle;
+  rules::UpdateFacts facts;
+  TriggerSet trigger_set;
+  if (triggers_) {
+    auto set = triggers_->Active(tx, account);
+    if (!set.ok()) return set.status();
+    trigger_set = *set;
+  }
+  if (trigger_set.count > 0) {
+    facts.is_create = creating;
+    facts.before = before;
+    facts.has_comment = has_comment;
+    facts.comment_is_public = has_comment && comment.is_public;
+    if (has_comment) facts.comment_text = comment.plain_body;
+    facts.has_attachment = has_comment && !in.comment->uploads.empty();
+    facts.current_via = in.via_channel;
+    facts.current_user = ctx.actor.user_id;
+    facts.current_user_role =
+        ctx.actor.system ? std::string("admin") : std::string(domain::RoleName(ctx.actor.role));
+    facts.requester_role = domain::RoleName(requester.role);
+    facts.now = now;
+    cycle = rules::RunTriggers(*trigger_set.compiled, t, facts, kMaxTriggerFirings);
+    if (!cycle.fired.empty()) {
+      const bool solved = t.status == TicketStatus::kSolved || t.status == TicketStatus::kClosed;
+      const bool was_solved =
+          user_t.status == TicketStatus::kSolved || user_t.status == TicketStatus::kClosed;
+      if (solved && !was_solved) t.solved_at = now;
+      if (!solved) t.solved_at = 0;
+    }
+  }
+
   // --- persist: ticket, audit, comment ---
   if (creating) {
     t.account_id = account;
@@ -493,61 +568,104 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
                     {"custom", in.metadata}};
   audit.metadata = json::serialize(meta);
   auto& ev = audit.events;
-  auto change = [&](std::string_view field, json::value now_v, json::value before_v) {
-    if (creating) {
-      if (!now_v.is_null()) ev.push_back(Event("Create", field, std::move(now_v)));
-    } else if (now_v != before_v) {
-      ev.push_back(Event("Change", field, std::move(now_v), std::move(before_v)));
+  // The events of one change of the ticket (prev → cur), appended to `out`.
+  auto append_changes = [&](const domain::Ticket& cur, const domain::Ticket& prev, bool as_create,
+                            json::array& out) {
+    auto change = [&](std::string_view field, json::value now_v, json::value before_v) {
+      if (as_create) {
+        if (!now_v.is_null()) out.push_back(Event("Create", field, std::move(now_v)));
+      } else if (now_v != before_v) {
+        out.push_back(Event("Change", field, std::move(now_v), std::move(before_v)));
+      }
+    };
+    change("subject", json::value(cur.subject), json::value(prev.subject));
+    change("requester_id", IdValue(cur.requester_id.value), IdValue(prev.requester_id.value));
+    change("status", json::value(domain::StatusName(cur.status)),
+           as_create ? json::value(nullptr) : json::value(domain::StatusName(prev.status)));
+    change("priority", NameValue(domain::PriorityName(cur.priority)),
+           NameValue(domain::PriorityName(prev.priority)));
+    change("type", NameValue(domain::TypeName(cur.type)), NameValue(domain::TypeName(prev.type)));
+    change("assignee_id", IdValue(cur.assignee_id.value), IdValue(prev.assignee_id.value));
+    change("group_id", IdValue(cur.group_id.value), IdValue(prev.group_id.value));
+    change("organization_id", IdValue(cur.organization_id.value),
+           IdValue(prev.organization_id.value));
+    change("problem_id", IdValue(cur.problem_id.value), IdValue(prev.problem_id.value));
+    change("due_at", cur.due_at ? json::value(FormatIso8601(cur.due_at)) : json::value(nullptr),
+           prev.due_at ? json::value(FormatIso8601(prev.due_at)) : json::value(nullptr));
+    if (as_create ? !cur.tags.empty() : cur.tags != prev.tags) {
+      change("tags", TagArray(cur.tags), TagArray(prev.tags));
+    }
+    if (cur.custom_fields != prev.custom_fields) {
+      for (const auto& f : cur.custom_fields) {
+        if (!f.is_object() || !f.as_object().contains("id")) continue;
+        const auto& id = f.as_object().at("id");
+        json::value old = nullptr;
+        for (const auto& o : prev.custom_fields) {
+          if (o.is_object() && o.as_object().contains("id") && o.as_object().at("id") == id) {
+            old = o.as_object().contains("value") ? o.as_object().at("value") : json::value();
+          }
+        }
+        const json::value& val =
+            f.as_object().contains("value") ? f.as_object().at("value") : json::value();
+        std::string field = json::serialize(id);
+        change(field, val, old);
+      }
+    }
+    if (cur.collaborator_ids != prev.collaborator_ids || cur.email_cc_ids != prev.email_cc_ids) {
+      json::array ids;
+      for (auto id : cur.collaborator_ids) ids.emplace_back(id);
+      for (auto id : cur.email_cc_ids) {
+        if (!Has(cur.collaborator_ids, id)) ids.emplace_back(id);
+      }
+      out.push_back(json::object{{"type", "Cc"}, {"recipients", std::move(ids)}});
+    }
+    if (cur.follower_ids != prev.follower_ids) {
+      json::array now_ids, old_ids;
+      for (auto id : cur.follower_ids) now_ids.emplace_back(id);
+      for (auto id : prev.follower_ids) old_ids.emplace_back(id);
+      out.push_back(json::object{{"type", "FollowerChange"},
+                                 {"current_followers", std::move(now_ids)},
+                                 {"previous_followers", std::move(old_ids)}});
     }
   };
-  change("subject", json::value(t.subject), json::value(before.subject));
-  change("requester_id", IdValue(t.requester_id.value), IdValue(before.requester_id.value));
-  change("status", json::value(domain::StatusName(t.status)),
-         creating ? json::value(nullptr) : json::value(domain::StatusName(before.status)));
-  change("priority", NameValue(domain::PriorityName(t.priority)),
-         NameValue(domain::PriorityName(before.priority)));
-  change("type", NameValue(domain::TypeName(t.type)), NameValue(domain::TypeName(before.type)));
-  change("assignee_id", IdValue(t.assignee_id.value), IdValue(before.assignee_id.value));
-  change("group_id", IdValue(t.group_id.value), IdValue(before.group_id.value));
-  change("organization_id", IdValue(t.organization_id.value),
-         IdValue(before.organization_id.value));
-  change("problem_id", IdValue(t.problem_id.value), IdValue(before.problem_id.value));
-  change("due_at", t.due_at ? json::value(FormatIso8601(t.due_at)) : json::value(nullptr),
-         before.due_at ? json::value(FormatIso8601(before.due_at)) : json::value(nullptr));
-  if (creating ? !t.tags.empty() : t.tags != before.tags) {
-    change("tags", TagArray(t.tags), TagArray(before.tags));
-  }
-  if (t.custom_fields != before.custom_fields) {
-    for (const auto& f : t.custom_fields) {
-      if (!f.is_object() || !f.as_object().contains("id")) continue;
-      const auto& id = f.as_object().at("id");
-      json::value old = nullptr;
-      for (const auto& o : before.custom_fields) {
-        if (o.is_object() && o.as_object().contains("id") && o.as_object().at("id") == id) {
-          old = o.as_object().contains("value") ? o.as_object().at("value") : json::value();
-        }
+  append_changes(user_t, before, creating, ev);
+  // Each firing: its changes and side effects, via the rule (as Zendesk shows them).
+  if (!cycle.fired.empty()) {
+    domain::Ticket state = user_t;
+    for (const auto& f : cycle.fired) {
+      const domain::Trigger* trig = rules::FindTrigger(*trigger_set.compiled, f.rule_id);
+      json::value via = json::object{
+          {"channel", "rule"},
+          {"source", json::object{{"from", json::object{{"id", f.rule_id}, {"title", f.title}}},
+                                  {"to", json::object{}},
+                                  {"rel", "trigger"}}}};
+      json::array fe;
+      std::vector<rules::Effect> effects;
+      if (trig) {
+        domain::Ticket prev = state;
+        rules::ApplyActions(trig->actions, state, facts, effects);
+        append_changes(state, prev, false, fe);
       }
-      const json::value& val =
-          f.as_object().contains("value") ? f.as_object().at("value") : json::value();
-      std::string field = json::serialize(id);
-      change(field, val, old);
+      if (!sink_) {
+        for (const auto& e : effects) fe.push_back(EffectEvent(e, state, ctx));
+      }
+      if (fe.empty()) fe.push_back(json::object{{"type", "Info"}, {"value", "Trigger fired"}});
+      for (auto& e : fe) {
+        e.as_object()["via"] = via;
+        ev.push_back(std::move(e));
+      }
     }
   }
-  if (t.collaborator_ids != before.collaborator_ids || t.email_cc_ids != before.email_cc_ids) {
-    json::array ids;
-    for (auto id : t.collaborator_ids) ids.emplace_back(id);
-    for (auto id : t.email_cc_ids) {
-      if (!Has(t.collaborator_ids, id)) ids.emplace_back(id);
-    }
-    ev.push_back(json::object{{"type", "Cc"}, {"recipients", std::move(ids)}});
-  }
-  if (t.follower_ids != before.follower_ids) {
-    json::array now_ids, old_ids;
-    for (auto id : t.follower_ids) now_ids.emplace_back(id);
-    for (auto id : before.follower_ids) old_ids.emplace_back(id);
-    ev.push_back(json::object{{"type", "FollowerChange"},
-                              {"current_followers", std::move(now_ids)},
-                              {"previous_followers", std::move(old_ids)}});
+  if (cycle.cut) {
+    ev.push_back(json::object{
+        {"type", "Error"},
+        {"message", "The trigger cycle was stopped after " + std::to_string(cycle.fired.size()) +
+                        " firings: the triggers would keep changing the ticket. Check their "
+                        "conditions."},
+        {"via", json::object{{"channel", "rule"},
+                             {"source", json::object{{"from", json::object{}},
+                                                     {"to", json::object{}},
+                                                     {"rel", "trigger"}}}}}});
   }
   auto audit_id = tx.audits().Insert(audit);
   if (!audit_id.ok()) return audit_id.status();
@@ -571,6 +689,15 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
     // Nothing changed: Zendesk still answers 200 with the ticket; keep the empty audit
     // out of the history.
     COMPTOIR_RETURN_IF_ERROR(tx.audits().Update(audit));
+  }
+  // The firings' side effects go to the sink (in this transaction), with the saved audit.
+  if (sink_ && !cycle.effects.empty()) {
+    json::array extra;
+    COMPTOIR_RETURN_IF_ERROR(sink_(tx, ctx, t, audit, cycle.effects, extra));
+    if (!extra.empty()) {
+      for (auto& e : extra) ev.push_back(std::move(e));
+      COMPTOIR_RETURN_IF_ERROR(tx.audits().Update(audit));
+    }
   }
 
   // Solving a problem solves its incidents.

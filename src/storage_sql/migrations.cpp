@@ -429,6 +429,34 @@ CREATE UNIQUE INDEX queued_jobs_key ON queued_jobs(account_id, idempotency_key);
 CREATE INDEX queued_jobs_ready ON queued_jobs(status, run_at);
 )SQL";
 
+// Triggers (issue 5): categories and the rules themselves; conditions and actions are
+// Zendesk's JSON, stored as text.
+constexpr const char* kTriggers = R"SQL(
+CREATE TABLE trigger_categories (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX trigger_categories_account ON trigger_categories(account_id, position);
+CREATE TABLE triggers (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  raw_title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0,
+  category_id BIGINT NOT NULL DEFAULT 0,
+  conditions TEXT NOT NULL,
+  actions TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX triggers_account ON triggers(account_id, position);
 // Migration 6: side effects — webhooks with their invocations and attempts (the circuit
 // breaker's state is on the webhook row, shared by every node), legacy targets and their
 // failures, the account's e-mail (SMTP) settings and templates, the e-mails sent per
@@ -558,6 +586,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {1, "people", Render(kPeople, dialect)},
       {2, "tickets", Render(kTickets, dialect)},
       {3, "cluster", Render(kCluster, dialect)},
+      {5, "triggers", Render(kTriggers, dialect)},
       {6, "delivery", Render(kDelivery, dialect)},
   };
 }

@@ -362,6 +362,30 @@ class SqlTicketForms final : public TicketFormRepository {
   Connection& c_;
 };
 
+// Implemented in triggers_sql.cpp.
+class SqlTriggerCategories final : public TriggerCategoryRepository {
+ public:
+  explicit SqlTriggerCategories(Connection& c) : c_(c) {}
+  Result<domain::TriggerCategory> Get(AccountId account, domain::TriggerCategoryId id) override;
+  Result<std::vector<domain::TriggerCategory>> List(AccountId account) override;
+  Result<domain::TriggerCategoryId> Insert(const domain::TriggerCategory& c) override;
+  Status Update(const domain::TriggerCategory& c) override;
+  Status Delete(AccountId account, domain::TriggerCategoryId id) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlTriggers final : public TriggerRepository {
+ public:
+  explicit SqlTriggers(Connection& c) : c_(c) {}
+  Result<domain::Trigger> Get(AccountId account, domain::TriggerId id) override;
+  Result<std::vector<domain::Trigger>> List(AccountId account) override;
+  Result<domain::TriggerId> Insert(const domain::Trigger& t) override;
+  Status Update(const domain::Trigger& t) override;
+  Status Delete(AccountId account, domain::TriggerId id) override;
+  Result<std::int64_t> CountInCategory(AccountId account,
+                                       domain::TriggerCategoryId category) override;
 class SqlDelivery final : public DeliveryRepository {
  public:
   explicit SqlDelivery(Connection& c) : c_(c) {}

@@ -63,6 +63,8 @@ struct SqlTransaction::Repos {
         sign_in_failures(c),
         cluster(c),
         queue(c),
+        trigger_categories(c),
+        triggers(c),
         delivery(c) {}
   SqlAccounts accounts;
   SqlUsers users;
@@ -86,6 +88,8 @@ struct SqlTransaction::Repos {
   SqlSignInFailures sign_in_failures;
   SqlCluster cluster;
   SqlQueue queue;
+  SqlTriggerCategories trigger_categories;
+  SqlTriggers triggers;
   SqlDelivery delivery;
 };
 
@@ -124,5 +128,9 @@ storage::AuditRepository& SqlTransaction::audits() { return repos_->audits; }
 storage::AttachmentRepository& SqlTransaction::attachments() { return repos_->attachments; }
 storage::TicketFieldRepository& SqlTransaction::ticket_fields() { return repos_->ticket_fields; }
 storage::TicketFormRepository& SqlTransaction::ticket_forms() { return repos_->ticket_forms; }
+storage::TriggerCategoryRepository& SqlTransaction::trigger_categories() {
+  return repos_->trigger_categories;
+}
+storage::TriggerRepository& SqlTransaction::triggers() { return repos_->triggers; }
 
 }  // namespace comptoir::sql

@@ -127,6 +127,16 @@ async function populate(api, m) {
   ids.group = (await must(api.post('/api/v2/groups.json', {
     group: { name: `${m} group`, description: `${m} group description` },
   }))).group.id;
+  ids.triggerCategory = (await must(api.post('/api/v2/trigger_categories.json', {
+    trigger_category: { name: `${m} category` },
+}))).trigger_category.id;
+  ids.trigger = (await must(api.post('/api/v2/triggers.json', {
+    trigger: {
+      title: `${m} trigger`, description: `${m} trigger description`, category_id: ids.triggerCategory,
+      conditions: { all: [{ field: 'current_tags', operator: 'includes', value: `${m}_never` }], any: [] },
+      actions: [{ field: 'notification_user', value: ['requester_id', `${m} subject`, `${m} body`] }],
+    },
+  }))).trigger.id;
   ids.org = (await must(api.post('/api/v2/organizations.json', {
     organization: {
       name: `${m} org`, details: `${m} details`, notes: `${m} notes`, external_id: `${m}-org`,
@@ -456,6 +466,8 @@ function paramValue(segments, i, ids) {
     tokens: ids.oauthToken,
     job_statuses: ids.job,
     sessions: ids.session,
+    triggers: ids.trigger,
+    trigger_categories: ids.triggerCategory,
     webhooks: ids.webhook,
     targets: ids.target,
     target_failures: ids.target, // none in A: any id answers 404 to B
@@ -489,6 +501,7 @@ function queryFor(pattern, a) {
     ticket_forms: [a.form],
     group_memberships: [a.groupMembership],
     organization_memberships: [a.orgMembership],
+    triggers: [a.trigger],
   };
   const q = new URLSearchParams({
     include: 'users,groups,organizations,identities,comment_count,last_audits',
@@ -553,6 +566,18 @@ function bodyFor(a) {
     organization_field_ids: [a.orgField],
     ticket_field_ids: [a.ticketField],
     ticket_form_ids: [a.form],
+    trigger: {
+      title: 'B probe', category_id: a.triggerCategory,
+      conditions: { all: [{ field: 'group_id', operator: 'is', value: String(a.group) }], any: [] },
+      actions: [{ field: 'assignee_id', value: String(a.agent) }],
+    },
+    triggers: [{ id: a.trigger, position: 0, active: false, category_id: a.triggerCategory }],
+    trigger_ids: [a.trigger],
+    trigger_category: { name: 'B probe', position: 0 },
+    job: {
+      action: 'patch',
+      items: { trigger_categories: [{ id: a.triggerCategory, position: 3 }], triggers: [{ id: a.trigger, active: false }] },
+    },
     password: 'Pr0be-Passw0rd-B',
     previous_password: USER_PASSWORD,
     email: a.agentEmail,

@@ -2,6 +2,8 @@
 // composition root (app) creates one and hands it to the API. Thread-safe.
 #pragma once
 
+#include <boost/json/parse.hpp>
+
 #include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/cluster.hpp"
@@ -15,6 +17,7 @@
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
+#include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
 
@@ -46,12 +49,31 @@ struct Services {
         custom_fields(env, auth),
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
-        tickets(env, users, uploads, ticket_fields),
+        triggers(env),
+        tickets(env, users, uploads, ticket_fields, &triggers),
         delivery(env, queue, options.delivery) {
     delivery.RegisterHandlers();
+    // Trigger effects (notifications, webhooks, targets) become jobs in the ticket's
+    // transaction.
+    tickets.SetEffectSink([this](storage::Transaction& tx, const Context& ctx,
+                                 const domain::Ticket& ticket, const domain::Audit& audit,
+                                 const std::vector<rules::Effect>& effects,
+                                 boost::json::array& audit_events) {
+      return delivery.ApplyEffects(tx, ctx, ticket, audit, effects, audit_events);
+    });
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
+    });
+    // A change of an account's triggers on any node drops this node's compiled set.
+    store.Subscribe([this](const std::string& event) {
+      if (event.find(R"("type":"triggers")") == std::string::npos) return;
+      boost::system::error_code ec;
+      auto v = boost::json::parse(event, ec);
+      if (ec || !v.is_object()) return;
+      if (const auto* id = v.get_object().if_contains("account_id"); id && id->is_int64()) {
+        triggers.Invalidate(AccountId(id->get_int64()));
+      }
     });
   }
 
@@ -81,6 +103,7 @@ struct Services {
   CustomFieldService custom_fields;  // user_fields and organization_fields
   UploadService uploads;             // uploads and attachments (blob store)
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
+  TriggerService triggers;           // triggers and trigger categories (business rules)
   TicketService tickets;             // tickets, comments, audits, requests
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
 };

@@ -9,13 +9,16 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "comptoir/rules/rules.hpp"
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/context.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
 
@@ -80,9 +83,24 @@ struct MergeInput {
 
 class TicketService {
  public:
+  // `triggers`: the account's triggers run on every create and update (none when null).
   TicketService(ServiceEnv env, UserService& users, UploadService& uploads,
-                TicketFieldService& fields)
-      : env_(env), users_(users), uploads_(uploads), fields_(fields) {}
+                TicketFieldService& fields, TriggerService* triggers = nullptr)
+      : env_(env), users_(users), uploads_(uploads), fields_(fields), triggers_(triggers) {}
+
+  // Where the side effects of the triggers that fired on a write go (notifications,
+  // webhooks, targets): called inside the write's transaction, after its audit is stored,
+  // with the ticket as saved; it may enqueue jobs with `tx` and append audit events
+  // ("Notification", "Webhook", …) to `audit_events`, which are then saved with the audit.
+  // An error rolls the whole write back. Without a sink, each effect is recorded as an
+  // audit event only. Set it before serving.
+  using EffectSink = std::function<Status(storage::Transaction& tx, const Context& ctx,
+                                          const domain::Ticket& ticket, const domain::Audit& audit,
+                                          const std::vector<rules::Effect>& effects,
+                                          boost::json::array& audit_events)>;
+  void SetEffectSink(EffectSink sink) { sink_ = std::move(sink); }
+  // At most this many trigger firings per write (then the cycle is cut with an audit note).
+  static constexpr int kMaxTriggerFirings = 100;
 
   Result<TicketChange> Create(const Context& ctx, const TicketInput& in);
   Result<TicketChange> Update(const Context& ctx, TicketId id, const TicketInput& in);
@@ -140,6 +158,8 @@ class TicketService {
   UserService& users_;
   UploadService& uploads_;
   TicketFieldService& fields_;
+  TriggerService* triggers_ = nullptr;
+  EffectSink sink_;
 };
 
 }  // namespace comptoir::services

@@ -14,6 +14,7 @@
 
 #include "comptoir/common/status.hpp"
 #include "comptoir/domain/people.hpp"
+#include "comptoir/domain/rules.hpp"
 #include "comptoir/domain/tickets.hpp"
 #include "comptoir/storage/page.hpp"
 
@@ -450,6 +451,29 @@ class TicketFormRepository {
   virtual Status Delete(AccountId account, TicketFormId id) = 0;
 };
 
+// Trigger categories and triggers (business rules). Lists are the whole account's, ordered
+// by position then id (an account has at most a few thousand rules).
+class TriggerCategoryRepository {
+ public:
+  virtual ~TriggerCategoryRepository() = default;
+  virtual Result<domain::TriggerCategory> Get(AccountId account, domain::TriggerCategoryId id) = 0;
+  virtual Result<std::vector<domain::TriggerCategory>> List(AccountId account) = 0;
+  virtual Result<domain::TriggerCategoryId> Insert(const domain::TriggerCategory& c) = 0;
+  virtual Status Update(const domain::TriggerCategory& c) = 0;
+  virtual Status Delete(AccountId account, domain::TriggerCategoryId id) = 0;
+};
+
+class TriggerRepository {
+ public:
+  virtual ~TriggerRepository() = default;
+  virtual Result<domain::Trigger> Get(AccountId account, domain::TriggerId id) = 0;
+  virtual Result<std::vector<domain::Trigger>> List(AccountId account) = 0;
+  virtual Result<domain::TriggerId> Insert(const domain::Trigger& t) = 0;
+  virtual Status Update(const domain::Trigger& t) = 0;
+  virtual Status Delete(AccountId account, domain::TriggerId id) = 0;
+  // How many triggers name the category (a category in use cannot be deleted).
+  virtual Result<std::int64_t> CountInCategory(AccountId account,
+                                               domain::TriggerCategoryId category) = 0;
 // --- Side effects (migration 6): webhooks, targets, e-mail settings, sent e-mails and
 // agent broadcasts. Structured settings are JSON text, read and checked by the services.
 

@@ -39,6 +39,8 @@ class Transaction {
   virtual SignInFailureRepository& sign_in_failures() = 0;
   virtual ClusterRepository& cluster() = 0;
   virtual QueueRepository& queue() = 0;
+  virtual TriggerCategoryRepository& trigger_categories() = 0;
+  virtual TriggerRepository& triggers() = 0;
   virtual DeliveryRepository& delivery() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
