@@ -457,6 +457,8 @@ CREATE TABLE triggers (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX triggers_account ON triggers(account_id, position);
+)SQL";
+
 // Migration 6: side effects — webhooks with their invocations and attempts (the circuit
 // breaker's state is on the webhook row, shared by every node), legacy targets and their
 // failures, the account's e-mail (SMTP) settings and templates, the e-mails sent per

@@ -386,6 +386,11 @@ class SqlTriggers final : public TriggerRepository {
   Status Delete(AccountId account, domain::TriggerId id) override;
   Result<std::int64_t> CountInCategory(AccountId account,
                                        domain::TriggerCategoryId category) override;
+
+ private:
+  Connection& c_;
+};
+
 class SqlDelivery final : public DeliveryRepository {
  public:
   explicit SqlDelivery(Connection& c) : c_(c) {}

@@ -17,8 +17,15 @@ const SUPPORT = 'support@helpdesk.test';
 
 before(async () => {
   smtp = await startSmtpSink();
+  const seen = new Map();
   hook = await startHttpReceiver({
-    respond: (r) => (r.url.startsWith('/fail') ? { status: 500, body: 'nope' } : { status: 200 }),
+    respond: (r) => {
+      const n = (seen.get(r.url) ?? 0) + 1;
+      seen.set(r.url, n);
+      if (r.url.startsWith('/fail')) return { status: 500, body: 'nope' };
+      if (r.url.startsWith('/flaky') && n === 1) return { status: 503, body: 'busy' };
+      return { status: 200 };
+    },
   });
   srv = await startServer();
 });
@@ -299,6 +306,85 @@ test('agent broadcast: e-mailed to the active agents of a group (multipart, head
   assert.equal((await srv.request('PUT', `/api/v2/agent_broadcasts/${b.id}/read.json`, { auth: outsiderAuth })).status, 404);
 });
 
+async function createTrigger(s, title, tag, actions) {
+  const r = await s.post('/api/v2/triggers.json', {
+    trigger: {
+      title,
+      conditions: {
+        all: [
+          { field: 'update_type', operator: 'is', value: 'Create' },
+          { field: 'current_tags', operator: 'includes', value: tag },
+        ],
+        any: [],
+      },
+      actions,
+    },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json.trigger;
+}
+
+test('a trigger e-mails the requester and calls a webhook when a ticket is created', async () => {
+  await configureSmtp(srv, smtp.port);
+  const w = (await srv.post('/api/v2/webhooks', {
+    webhook: { name: 'Trigger hook', endpoint: `${hook.url}/flaky-e2e`, http_method: 'POST', request_format: 'json' },
+  })).json.webhook;
+  const secret = (await srv.get(`/api/v2/webhooks/${w.id}/signing_secret`)).json.signing_secret.secret;
+  const tag = `e2e${Date.now()}`;
+  await createTrigger(srv, 'Notify and call', tag, [
+    { field: 'notification_user', value: ['requester_id', '[{{ticket.id}}] {{ticket.title}}',
+      'Hello {{ticket.requester.first_name}},\n{{ticket.latest_comment}}\n{{ticket.link}}'] },
+    { field: 'notification_webhook', value: [w.id, '{"id":"{{ticket.id}}","title":"{{ticket.title}}","status":"{{ticket.status}}"}'] },
+  ]);
+  const requester = await srv.createUser({ name: 'Léa Dupont', email: uniqueEmail('lea') });
+  const created = await srv.post('/api/v2/tickets.json', {
+    ticket: { subject: 'Écran "noir"', comment: { body: 'Mon écran <b>reste</b> noir' }, requester_id: requester.id, tags: [tag] },
+  });
+  assert.equal(created.status, 201, created.text);
+  const id = created.json.ticket.id;
+
+  // (The account's default triggers may write to the requester too: pick ours.)
+  const msg = await waitFor(
+    () => smtp.messages.find((m) => m.to.includes(requester.email) && m.mail.subject.startsWith(`[${id}]`)),
+    { what: 'the trigger\'s mail' },
+  );
+  const mail = msg.mail;
+  assert.equal(mail.subject, `[${id}] Écran "noir"`);
+  assert.match(mail.text, /Hello Léa,/);
+  assert.match(mail.text, new RegExp(`/agent/tickets/${id}`));
+  assert.match(mail.html, /Hello Léa,<br>/);
+  assert.ok(!/<b>reste<\/b>/.test(mail.html), 'the comment is escaped in the HTML part');
+  assert.match(mail.headers['message-id'], new RegExp(`^<comptoir\\.t${id}\\.`));
+  assert.equal(mail.headers['x-comptoir-ticket-id'], String(id));
+  assert.equal(msg.from, SUPPORT);
+
+  // The webhook: refused once (503), retried by the queue, then delivered, signed.
+  const ok = await waitFor(async () => {
+    const inv = await srv.get(`/api/v2/webhooks/${w.id}/invocations`);
+    return inv.json.invocations.find((i) => i.status === 'success');
+  }, { timeoutMs: 30_000, stepMs: 200, what: 'a successful invocation' });
+  assert.equal(ok.status_code, 200);
+  const attempts = await srv.get(`/api/v2/webhooks/${w.id}/invocations/${ok.id}/attempts`);
+  assert.equal(attempts.status, 200);
+  assert.deepEqual(attempts.json.attempts.map((a) => a.status_code), [503, 200]);
+  const calls = hook.requests.filter((r) => r.url === '/flaky-e2e');
+  assert.equal(calls.length, 2);
+  const last = calls[1];
+  assert.deepEqual(JSON.parse(last.body), { id: String(id), title: 'Écran "noir"', status: 'new' });
+  const ts = last.headers['x-zendesk-webhook-signature-timestamp'];
+  assert.equal(last.headers['x-zendesk-webhook-signature'],
+    crypto.createHmac('sha256', secret).update(ts + last.body).digest('base64'));
+
+  // The ticket's audit shows the notification and the webhook call.
+  const audits = await srv.get(`/api/v2/tickets/${id}/audits.json`);
+  const events = audits.json.audits.flatMap((a) => a.events);
+  const note = events.find((e) => e.type === 'Notification');
+  assert.ok(note, JSON.stringify(events));
+  assert.deepEqual(note.recipients, [requester.id]);
+  assert.equal(note.via.channel, 'rule');
+  assert.ok(events.some((e) => e.type === 'WebhookNotification' && e.webhook_id === w.id));
+});
+
 test('a dead SMTP server delays mail but loses none', async () => {
   const port = await freePort();
   await configureSmtp(srv, port);
@@ -318,25 +404,52 @@ test('a dead SMTP server delays mail but loses none', async () => {
   }
 });
 
-test('crash after the 2xx: the mail still arrives after the restart', async () => {
-  const s = await startServer();
+test('crash after the 2xx: the mail and the webhook still arrive after the restart', async () => {
+  // A short lease: a job the killed node was running is taken over soon.
+  const env = { COMPTOIR_JOB_LEASE_SECONDS: '3' };
+  const s = await startServer({ env });
   let s2;
-  const port = await freePort();
+  const smtpPort = await freePort();
+  const httpPort = await freePort();
   try {
-    await configureSmtp(s, port);
+    await configureSmtp(s, smtpPort);
+    const w = (await s.post('/api/v2/webhooks', {
+      webhook: { name: 'Crash hook', endpoint: `http://127.0.0.1:${httpPort}/crash`, http_method: 'POST', request_format: 'json' },
+    })).json.webhook;
+    await createTrigger(s, 'Crash', 'crashme', [
+      { field: 'notification_user', value: ['requester_id', 'Crash {{ticket.id}}', 'survives'] },
+      { field: 'notification_webhook', value: [w.id, '{"id":"{{ticket.id}}"}'] },
+    ]);
+    const requester = await s.createUser({ email: uniqueEmail('crash') });
     const a = await s.createUser({ role: 'agent' });
     const group = await s.createRecord('/api/v2/groups.json', 'group', { name: 'Crash' });
     await s.post('/api/v2/group_memberships.json', { group_membership: { user_id: a.id, group_id: group.id } });
-    const r = await s.post('/api/v2/agent_broadcasts.json', { agent_broadcast: { message: 'survives', group_ids: [group.id] } });
-    assert.equal(r.status, 201, r.text);
-    await s.crash(); // SIGKILL right after the answer
-    const sink = await startSmtpSink({ port });
+    const b = await s.post('/api/v2/agent_broadcasts.json', { agent_broadcast: { message: 'survives too', group_ids: [group.id] } });
+    assert.equal(b.status, 201, b.text);
+    const t = await s.post('/api/v2/tickets.json', {
+      ticket: { subject: 'Crash', comment: { body: 'x' }, requester_id: requester.id, tags: ['crashme'] },
+    });
+    assert.equal(t.status, 201, t.text);
+    await s.crash(); // SIGKILL right after the answers, receivers still down
+    const sink = await startSmtpSink({ port: smtpPort });
+    const rx = await startHttpReceiver({ port: httpPort });
     try {
-      s2 = await startServer({ dataDir: s.dataDir });
-      const msg = await sink.waitFor(a.email, { timeoutMs: 40_000 });
-      assert.match(msg.mail.text, /survives/);
+      s2 = await startServer({ dataDir: s.dataDir, env });
+      const mail = await waitFor(
+        () => sink.messages.find((m) => m.to.includes(requester.email) && /survives/.test(m.mail.text)),
+        { timeoutMs: 40_000, what: 'the trigger\'s mail after the restart' },
+      );
+      assert.match(mail.mail.subject, /^Crash \d+$/);
+      const notice = await waitFor(
+        () => sink.messages.find((m) => m.to.includes(a.email) && /survives too/.test(m.mail.text)),
+        { timeoutMs: 40_000, what: 'the broadcast after the restart' },
+      );
+      assert.equal(notice.to.length, 1);
+      const call = await rx.waitFor((r) => r.url === '/crash', { timeoutMs: 40_000 });
+      assert.deepEqual(JSON.parse(call.body), { id: String(t.json.ticket.id) });
     } finally {
       await sink.close();
+      await rx.close();
     }
   } finally {
     await s2?.stop();

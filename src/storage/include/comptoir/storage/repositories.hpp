@@ -474,6 +474,8 @@ class TriggerRepository {
   // How many triggers name the category (a category in use cannot be deleted).
   virtual Result<std::int64_t> CountInCategory(AccountId account,
                                                domain::TriggerCategoryId category) = 0;
+};
+
 // --- Side effects (migration 6): webhooks, targets, e-mail settings, sent e-mails and
 // agent broadcasts. Structured settings are JSON text, read and checked by the services.
 
