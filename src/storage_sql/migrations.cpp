@@ -584,6 +584,8 @@ std::string Render(const char* text, Dialect d) {
 }  // namespace
 
 std::vector<Migration> Migrations(Dialect dialect) {
+  // One migration per line, in version order.
+  // clang-format off
   return {
       {1, "people", Render(kPeople, dialect)},
       {2, "tickets", Render(kTickets, dialect)},
@@ -591,6 +593,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {5, "triggers", Render(kTriggers, dialect)},
       {6, "delivery", Render(kDelivery, dialect)},
   };
+  // clang-format on
 }
 
 }  // namespace comptoir::sql
