@@ -246,6 +246,9 @@ class DeliveryServiceTest : public testing::PeopleFixture {
   }
   void TearDown() override {
     svc_->queue.Stop();
+    // The store's notifier thread may still hand a commit's event to the Services'
+    // subscriber: the store goes first, while the Services are alive.
+    store_.reset();
     PeopleFixture::TearDown();
   }
 
