@@ -456,3 +456,62 @@ test('crash after the 2xx: the mail and the webhook still arrive after the resta
     await s.stop();
   }
 });
+
+test('a hanging endpoint does not delay another webhook; a failing one opens its circuit', async (t) => {
+  const rx = await startHttpReceiver({
+    respond: (r) => {
+      if (r.url === '/hang') return { hang: true };
+      if (r.url === '/down') return { status: 500, body: 'down' };
+      return { status: 200 };
+    },
+  });
+  const s = await startServer({
+    env: {
+      COMPTOIR_WEBHOOK_TIMEOUT_MS: '2000',
+      COMPTOIR_CIRCUIT_FAILURES: '2',
+      COMPTOIR_CIRCUIT_COOLDOWN_SECONDS: '60',
+      COMPTOIR_JOB_WORKERS: '3',
+    },
+  });
+  try {
+    const hookFor = async (name, path) => (await s.post('/api/v2/webhooks', {
+      webhook: { name, endpoint: `${rx.url}${path}`, http_method: 'POST', request_format: 'json' },
+    })).json.webhook;
+    const hang = await hookFor('Hang', '/hang');
+    const fast = await hookFor('Fast', '/fast');
+    const down = await hookFor('Down', '/down');
+    await createTrigger(s, 'Fan out', 'fan', [
+      { field: 'notification_webhook', value: [hang.id, '{"n":1}'] },
+      { field: 'notification_webhook', value: [hang.id, '{"n":2}'] },
+      { field: 'notification_webhook', value: [hang.id, '{"n":3}'] },
+      { field: 'notification_webhook', value: [fast.id, '{"n":4}'] },
+    ]);
+    await createTrigger(s, 'Down', 'down', [{ field: 'notification_webhook', value: [down.id, '{}'] }]);
+
+    const start = Date.now();
+    const fan = await s.post('/api/v2/tickets.json', { ticket: { subject: 'Fan', comment: { body: 'x' }, tags: ['fan'] } });
+    assert.equal(fan.status, 201, fan.text);
+    const got = await rx.waitFor((r) => r.url === '/fast', { timeoutMs: 10_000 });
+    t.diagnostic(`the healthy webhook arrived ${got.at - start} ms after the request (hanging: 2000 ms time-out)`);
+    // The hanging endpoint's time-out is 2 s: the healthy webhook did not wait for it.
+    assert.ok(got.at - start < 1500, `the healthy webhook waited ${got.at - start} ms`);
+    // One request at a time to the hanging endpoint.
+    assert.equal(rx.requests.filter((r) => r.url === '/hang').length, 1);
+
+    for (let i = 0; i < 4; i++) {
+      const d = await s.post('/api/v2/tickets.json', { ticket: { subject: `Down ${i}`, comment: { body: 'x' }, tags: ['down'] } });
+      assert.equal(d.status, 201, d.text);
+    }
+    await waitFor(() => rx.requests.filter((r) => r.url === '/down').length >= 2, { what: 'two failures' });
+    // The circuit is open for 60 s: retries (due after 2 s) and the other deliveries wait.
+    await sleep(5000);
+    assert.equal(rx.requests.filter((r) => r.url === '/down').length, 2);
+    const inv = await s.get(`/api/v2/webhooks/${down.id}/invocations`);
+    assert.equal(inv.json.invocations.length, 4);
+    assert.ok(inv.json.invocations.every((i) => i.status !== 'success'));
+    assert.equal(inv.json.invocations.filter((i) => i.status_code === 500).length, 2);
+  } finally {
+    await s.stop();
+    await rx.close();
+  }
+});
