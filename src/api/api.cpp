@@ -124,6 +124,9 @@ void RegisterAllRoutes(Routes& r) {
   RegisterSessionRoutes(r);
   RegisterTriggerRoutes(r);
   RegisterMacroRoutes(r);
+  RegisterWebhookRoutes(r);
+  RegisterTargetRoutes(r);
+  RegisterEmailRoutes(r);
 }
 
 struct Api::Impl {

@@ -72,6 +72,9 @@ void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view o
 void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
 void RegisterTriggerRoutes(Routes& r);      // triggers.cpp: /triggers, /trigger_categories
 void RegisterMacroRoutes(Routes& r);        // macros.cpp: /macros, /tickets/{id}/macros/{id}/apply
+void RegisterWebhookRoutes(Routes& r);      // webhooks.cpp: /webhooks
+void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_failures
+void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

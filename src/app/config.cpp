@@ -55,6 +55,14 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
   positive("COMPTOIR_JOB_LEASE_SECONDS", job_lease_seconds);
   positive("COMPTOIR_HEARTBEAT_SECONDS", heartbeat_seconds);
   positive("COMPTOIR_SESSION_IDLE_SECONDS", session_idle_seconds);
+  if (const char* v = Env("COMPTOIR_PUBLIC_URL")) public_url = v;
+  positive("COMPTOIR_WEBHOOK_TIMEOUT_MS", webhook_timeout_ms);
+  positive("COMPTOIR_CIRCUIT_FAILURES", circuit_failures);
+  positive("COMPTOIR_CIRCUIT_COOLDOWN_SECONDS", circuit_cooldown_seconds);
+  positive("COMPTOIR_SMTP_TIMEOUT_MS", smtp_timeout_ms);
+  if (const char* v = Env("COMPTOIR_SMTP_VERIFY_TLS")) {
+    smtp_verify_tls = std::string(v) != "off" && std::string(v) != "0";
+  }
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }

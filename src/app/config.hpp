@@ -28,6 +28,14 @@ struct Config {
   int job_lease_seconds = 30;           // how long a leased job stays with a silent node
   int heartbeat_seconds = 5;            // node registry heartbeat
   int session_idle_seconds = 8 * 3600;  // a browser session unused this long expires
+  // Side effects (webhooks, e-mail). public_url: the address people reach Comptoir at,
+  // used in notification links ({{ticket.link}}) and Message-IDs.
+  std::string public_url;             // default: http://<listen>
+  int webhook_timeout_ms = 12000;     // a webhook or target request, in total
+  int circuit_failures = 5;           // consecutive failures that open a webhook's circuit
+  int circuit_cooldown_seconds = 60;  // how long an open circuit stays open
+  int smtp_timeout_ms = 60000;        // one SMTP conversation, in total
+  bool smtp_verify_tls = true;        // check the smart host's certificate
 
   std::string BlobDir() const;
 

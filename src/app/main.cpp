@@ -122,6 +122,17 @@ int Serve(const Config& cfg) {
   service_options.queue.workers = cfg.job_workers;
   service_options.queue.lease = std::chrono::seconds(cfg.job_lease_seconds);
   service_options.sessions.idle_timeout = std::chrono::seconds(cfg.session_idle_seconds);
+  service_options.delivery.placeholders.public_url =
+      cfg.public_url.empty() ? "http://" + cfg.listen : cfg.public_url;
+  service_options.delivery.webhook_timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
+  service_options.delivery.webhook_connect_timeout =
+      std::chrono::milliseconds(std::min(5000, cfg.webhook_timeout_ms));
+  service_options.delivery.circuit_failures = cfg.circuit_failures;
+  service_options.delivery.circuit_cooldown = std::chrono::seconds(cfg.circuit_cooldown_seconds);
+  service_options.delivery.smtp_timeout = std::chrono::milliseconds(cfg.smtp_timeout_ms);
+  service_options.delivery.smtp_connect_timeout =
+      std::chrono::milliseconds(std::min(10000, cfg.smtp_timeout_ms));
+  service_options.delivery.smtp_verify_peer = cfg.smtp_verify_tls;
   services::Services services(**store, clock, blobs, service_options);
   services.uploads.SetMaxBytes(cfg.max_upload_bytes);
   api::ApiOptions api_options;

@@ -217,6 +217,8 @@ bool JobQueue::RunBatch(const std::string& owner, int& batch) {
   struct Outcome {
     const storage::QueuedJob* job;
     Status result;
+    Timestamp postpone_until = 0;  // JobLease::PostponeUntil: back to the queue, no attempt spent
+    std::string postpone_reason;
   };
   std::vector<Outcome> finished;
   auto flush = [&] {
@@ -225,7 +227,9 @@ bool JobQueue::RunBatch(const std::string& owner, int& batch) {
     Status fin = env_.store.Write([&](storage::Transaction& tx) -> Status {
       for (const auto& o : finished) {
         Status one;
-        if (o.result.ok()) {
+        if (o.result.ok() && o.postpone_until != 0) {
+          one = tx.queue().Postpone(o.job->id, owner, o.postpone_until, o.postpone_reason, end);
+        } else if (o.result.ok()) {
           one = tx.queue().Complete(o.job->id, owner, end);
         } else {
           // Jitter (up to a quarter more) spreads the retries of jobs that failed together.
@@ -247,9 +251,11 @@ bool JobQueue::RunBatch(const std::string& owner, int& batch) {
   Timestamp leased_at = now;
   std::size_t ran = 0;
   std::chrono::steady_clock::duration in_handlers{};
+  bool give_back = false;
   for (std::size_t i = 0; i < leased.size(); ++i) {
-    if (Stopping()) {
-      // A clean shutdown gives back what it has not started.
+    if (give_back || Stopping()) {
+      // A clean shutdown gives back what it has not started; so does a batch whose jobs
+      // turned out slow (other workers may run them meanwhile).
       Status rel = env_.store.Write([&](storage::Transaction& tx) -> Status {
         const Timestamp at = env_.clock.Now();
         for (std::size_t k = i; k < leased.size(); ++k) {
@@ -286,7 +292,9 @@ bool JobQueue::RunBatch(const std::string& owner, int& batch) {
       }
     }
     ++ran;
-    in_handlers += std::chrono::steady_clock::now() - handler_start;
+    const auto spent = std::chrono::steady_clock::now() - handler_start;
+    in_handlers += spent;
+    if (spent > std::chrono::milliseconds(250)) give_back = true;
     if (lease.lost() || result.reason() == "LeaseLost") {
       log::Warn("job lease lost; another node has the job", {{"job", job.id}, {"kind", job.kind}});
       continue;
@@ -297,7 +305,7 @@ bool JobQueue::RunBatch(const std::string& owner, int& batch) {
                                {"attempt", job.attempts},
                                {"error", result.message()}});
     }
-    finished.push_back({&job, std::move(result)});
+    finished.push_back({&job, std::move(result), lease.postponed_until(), lease.postpone_reason()});
     const auto t = std::chrono::steady_clock::now();
     if (t - last_flush > std::chrono::milliseconds(200)) {
       flush();

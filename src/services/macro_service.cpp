@@ -8,6 +8,7 @@
 #include "comptoir/domain/policy.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
+#include "comptoir/template/template.hpp"
 
 namespace comptoir::services {
 
@@ -352,13 +353,20 @@ Result<MacroApplication> MacroService::Apply(const Context& ctx, MacroId id, Tic
   if (!out.has_ticket) return out;
 
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
-    if (renderer_) {
-      for (auto [text, html] : {std::pair{&out.comment_body, false}, {&out.comment_html, true}}) {
-        if (text->empty()) continue;
-        auto rendered = renderer_(tx, ctx.account(), *text, html, out.ticket, ctx.actor.user_id);
-        if (!rendered.ok()) return rendered.status();
-        *text = std::move(rendered).value();
-      }
+    auto account = tx.accounts().Get(ctx.account());
+    if (!account.ok()) return account.status();
+    liquid::Context placeholders =
+        TicketPlaceholders(tx, *account, out.ticket, ctx.actor.user_id, placeholders_);
+    for (auto [text, escape] : {std::pair{&out.comment_body, liquid::Escape::kNone},
+                                {&out.comment_html, liquid::Escape::kHtml}}) {
+      if (text->empty()) continue;
+      auto tpl = liquid::Parse(*text);
+      if (!tpl.ok()) return tpl.status();
+      liquid::RenderOptions ro;
+      ro.escape = escape;
+      auto rendered = tpl->Render(placeholders, ro);
+      if (!rendered.ok()) return rendered.status();
+      *text = std::move(rendered).value();
     }
     return tx.macros().CountUse(ctx.account(), id);
   }));

@@ -118,10 +118,19 @@ Result<rules::Catalog> TriggerService::LoadCatalog(Transaction& tx, AccountId ac
   }
   // Organisations are many: the ids a rule names are looked up by the caller.
   c.organizations_loaded = false;
-  // Not in this build's store yet: brands, webhooks, targets, schedules.
+  // Active webhooks and targets (notification_webhook, notification_target).
+  storage::WebhookFilter wf;
+  wf.status = "active";
+  auto hooks = tx.delivery().ListWebhooks(account, wf, page);
+  if (!hooks.ok()) return hooks.status();
+  for (const auto& w : hooks->items) c.webhooks.push_back({w.id, w.name});
+  auto targets = tx.delivery().ListTargets(account);
+  if (!targets.ok()) return targets.status();
+  for (const auto& t : *targets) {
+    if (t.active) c.targets.push_back({t.id, t.title});
+  }
+  // Not in this build's store yet: brands, schedules.
   c.brands_loaded = false;
-  c.webhooks_loaded = false;
-  c.targets_loaded = false;
   c.schedules_loaded = false;
   return c;
 }

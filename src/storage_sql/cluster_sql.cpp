@@ -306,6 +306,16 @@ Result<QueuedJob> SqlQueue::Get(AccountId account, std::int64_t id) {
                         MapQueued);
 }
 
+Status SqlQueue::Postpone(std::int64_t id, std::string_view node, Timestamp run_at,
+                          std::string_view reason, Timestamp now) {
+  return LeaseHeld(
+      c_.Exec("UPDATE queued_jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN "
+              "attempts - 1 ELSE 0 END, run_at = ?, last_error = ?, lease_owner = NULL, "
+              "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND "
+              "status = 'running'",
+              {run_at, std::string(reason), now, id, std::string(node)}));
+}
+
 }  // namespace comptoir::sql
 
 namespace comptoir::sql {

@@ -459,6 +459,117 @@ CREATE TABLE triggers (
 CREATE INDEX triggers_account ON triggers(account_id, position);
 )SQL";
 
+// Migration 6: side effects — webhooks with their invocations and attempts (the circuit
+// breaker's state is on the webhook row, shared by every node), legacy targets and their
+// failures, the account's e-mail (SMTP) settings and templates, the e-mails sent per
+// ticket (Message-IDs for threading) and agent broadcasts with their recipients.
+constexpr const char* kDelivery = R"SQL(
+CREATE TABLE webhooks (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  http_method TEXT NOT NULL,
+  request_format TEXT NOT NULL,
+  subscriptions TEXT NOT NULL DEFAULT '[]',
+  authentication TEXT NOT NULL DEFAULT '',
+  custom_headers TEXT NOT NULL DEFAULT '{}',
+  signing_secret TEXT NOT NULL,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  circuit_open_until BIGINT NOT NULL DEFAULT 0,
+  created_by BIGINT,
+  updated_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhooks_account ON webhooks(account_id, id);
+CREATE TABLE webhook_invocations (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  webhook_id BIGINT NOT NULL,
+  source TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL,
+  latest_status_code INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_invocations_webhook ON webhook_invocations(account_id, webhook_id, id);
+CREATE TABLE webhook_attempts (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  invocation_id BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  status_code INTEGER NOT NULL DEFAULT 0,
+  duration_ms BIGINT NOT NULL DEFAULT 0,
+  response TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_attempts_invocation ON webhook_attempts(account_id, invocation_id, id);
+CREATE TABLE targets (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  config TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX targets_account ON targets(account_id, id);
+CREATE TABLE target_failures (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  target_id BIGINT NOT NULL,
+  status_code INTEGER NOT NULL DEFAULT 0,
+  raw_request TEXT NOT NULL DEFAULT '',
+  raw_response TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX target_failures_account ON target_failures(account_id, id);
+CREATE TABLE email_settings (
+  account_id BIGINT PRIMARY KEY,
+  smtp_host TEXT NOT NULL DEFAULT '',
+  smtp_port INTEGER NOT NULL,
+  security TEXT NOT NULL,
+  username TEXT NOT NULL DEFAULT '',
+  password TEXT NOT NULL DEFAULT '',
+  support_address TEXT NOT NULL DEFAULT '',
+  from_name TEXT NOT NULL DEFAULT '',
+  html_template TEXT NOT NULL DEFAULT '',
+  text_template TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE sent_emails (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL,
+  message_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX sent_emails_ticket ON sent_emails(account_id, ticket_id, id);
+CREATE UNIQUE INDEX sent_emails_message ON sent_emails(account_id, message_id);
+CREATE TABLE agent_broadcasts (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  author_id BIGINT NOT NULL,
+  subject TEXT NOT NULL,
+  message TEXT NOT NULL,
+  group_ids TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE agent_broadcast_recipients (
+  account_id BIGINT NOT NULL,
+  broadcast_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  read_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (broadcast_id, user_id)
+);
+CREATE INDEX agent_broadcast_recipients_user ON agent_broadcast_recipients(account_id, user_id, broadcast_id);
+)SQL";
+
 // Migration 7: macros (reference §3.7). The restriction is a type ("" everybody, "Group",
 // "User") and its ids as JSON text; actions are Zendesk's JSON text.
 constexpr const char* kMacros = R"SQL(
@@ -495,11 +606,17 @@ std::string Render(const char* text, Dialect d) {
 }  // namespace
 
 std::vector<Migration> Migrations(Dialect dialect) {
+  // One migration per line, in version order.
+  // clang-format off
   return {
-      {1, "people", Render(kPeople, dialect)},   {2, "tickets", Render(kTickets, dialect)},
-      {3, "cluster", Render(kCluster, dialect)}, {5, "triggers", Render(kTriggers, dialect)},
+      {1, "people", Render(kPeople, dialect)},
+      {2, "tickets", Render(kTickets, dialect)},
+      {3, "cluster", Render(kCluster, dialect)},
+      {5, "triggers", Render(kTriggers, dialect)},
+      {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},
   };
+  // clang-format on
 }
 
 }  // namespace comptoir::sql

@@ -253,6 +253,8 @@ class SqlQueue final : public QueueRepository {
   Status Retry(AccountId account, std::int64_t id, Timestamp now) override;
   Status Delete(AccountId account, std::int64_t id) override;
   Result<std::int64_t> PurgeDone(Timestamp before) override;
+  Status Postpone(std::int64_t id, std::string_view node, Timestamp run_at, std::string_view reason,
+                  Timestamp now) override;
 
  private:
   Connection& c_;
@@ -406,6 +408,49 @@ class SqlMacros final : public MacroRepository {
   Status Update(const domain::Macro& m) override;
   Status Delete(AccountId account, domain::MacroId id) override;
   Status CountUse(AccountId account, domain::MacroId id) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlDelivery final : public DeliveryRepository {
+ public:
+  explicit SqlDelivery(Connection& c) : c_(c) {}
+  Result<Webhook> GetWebhook(AccountId account, std::int64_t id) override;
+  Result<Page<Webhook>> ListWebhooks(AccountId account, const WebhookFilter& filter,
+                                     const PageRequest& page) override;
+  Result<std::int64_t> InsertWebhook(const Webhook& w) override;
+  Status UpdateWebhook(const Webhook& w) override;
+  Status DeleteWebhook(AccountId account, std::int64_t id) override;
+  Status SetWebhookCircuit(AccountId account, std::int64_t id, int consecutive_failures,
+                           Timestamp open_until) override;
+  Result<std::int64_t> InsertInvocation(const WebhookInvocation& i) override;
+  Status UpdateInvocation(const WebhookInvocation& i) override;
+  Result<WebhookInvocation> GetInvocation(AccountId account, std::int64_t id) override;
+  Result<Page<WebhookInvocation>> ListInvocations(AccountId account, std::int64_t webhook_id,
+                                                  const PageRequest& page) override;
+  Result<std::int64_t> InsertAttempt(const WebhookAttempt& a) override;
+  Result<std::vector<WebhookAttempt>> ListAttempts(AccountId account,
+                                                   std::int64_t invocation_id) override;
+  Result<Target> GetTarget(AccountId account, std::int64_t id) override;
+  Result<std::vector<Target>> ListTargets(AccountId account) override;
+  Result<std::int64_t> InsertTarget(const Target& t) override;
+  Status UpdateTarget(const Target& t) override;
+  Status DeleteTarget(AccountId account, std::int64_t id) override;
+  Result<std::int64_t> InsertTargetFailure(const TargetFailure& f) override;
+  Result<TargetFailure> GetTargetFailure(AccountId account, std::int64_t id) override;
+  Result<std::vector<TargetFailure>> ListTargetFailures(AccountId account, int limit) override;
+  Result<EmailSettings> GetEmailSettings(AccountId account) override;
+  Status PutEmailSettings(const EmailSettings& s) override;
+  Status RecordSentEmail(const SentEmail& e) override;
+  Result<std::vector<SentEmail>> ListSentEmails(AccountId account, TicketId ticket,
+                                                int limit) override;
+  Result<std::int64_t> InsertBroadcast(const Broadcast& b,
+                                       const std::vector<UserId>& recipients) override;
+  Result<Broadcast> GetBroadcast(AccountId account, std::int64_t id) override;
+  Result<Page<Broadcast>> ListBroadcastsFor(AccountId account, UserId user,
+                                            const PageRequest& page) override;
+  Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user, Timestamp at) override;
 
  private:
   Connection& c_;

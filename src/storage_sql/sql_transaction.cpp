@@ -65,7 +65,8 @@ struct SqlTransaction::Repos {
         queue(c),
         trigger_categories(c),
         triggers(c),
-        macros(c) {}
+        macros(c),
+        delivery(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -91,6 +92,7 @@ struct SqlTransaction::Repos {
   SqlTriggerCategories trigger_categories;
   SqlTriggers triggers;
   SqlMacros macros;
+  SqlDelivery delivery;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -105,6 +107,7 @@ storage::SignInFailureRepository& SqlTransaction::sign_in_failures() {
 }
 storage::ClusterRepository& SqlTransaction::cluster() { return repos_->cluster; }
 storage::QueueRepository& SqlTransaction::queue() { return repos_->queue; }
+storage::DeliveryRepository& SqlTransaction::delivery() { return repos_->delivery; }
 storage::AccountRepository& SqlTransaction::accounts() { return repos_->accounts; }
 storage::UserRepository& SqlTransaction::users() { return repos_->users; }
 storage::IdentityRepository& SqlTransaction::identities() { return repos_->identities; }

@@ -274,6 +274,19 @@ async function populate(api, m) {
     request: { subject: `${m} request`, comment: { body: `${m} request body` } },
   }, asEnd))).request.id;
   ids.session = (await must(api.get('/api/v2/users/me/session.json', asEnd))).session.id;
+  ids.webhook = (await must(api.post('/api/v2/webhooks', {
+    webhook: { name: `${m} hook`, endpoint: `http://127.0.0.1:9/${m}`, http_method: 'POST',
+      request_format: 'json', custom_headers: { 'X-Mark': m } },
+  }))).webhook.id;
+  ids.target = (await must(api.post('/api/v2/targets.json', {
+    target: { type: 'http_target', title: `${m} target`, target_url: `http://127.0.0.1:9/${m}` },
+  }))).target.id;
+  ids.broadcast = (await must(api.post('/api/v2/agent_broadcasts.json', {
+    agent_broadcast: { subject: `${m} notice`, message: `${m} notice body` },
+  }))).agent_broadcast.id;
+  await must(api.put('/api/v2/comptoir/email_settings.json', {
+    email_settings: { from_name: `${m} desk`, support_address: `${m}@example.test` },
+  }));
   return ids;
 }
 
@@ -431,6 +444,7 @@ function paramValue(segments, i, ids) {
     comment_id: ids.comment,
     organization_id: ids.org,
     token: ids.uploadToken,
+    invocation_id: 1, // no invocation exists in A; the webhook's id already answers 404
   };
   if (name in byName) return byName[name];
   if (name === 'option_id') {
@@ -467,6 +481,10 @@ function paramValue(segments, i, ids) {
     triggers: ids.trigger,
     macros: ids.macro,
     trigger_categories: ids.triggerCategory,
+    webhooks: ids.webhook,
+    targets: ids.target,
+    target_failures: ids.target, // none in A: any id answers 404 to B
+    agent_broadcasts: ids.broadcast,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -579,6 +597,11 @@ function bodyFor(a) {
       action: 'patch',
       items: { trigger_categories: [{ id: a.triggerCategory, position: 3 }], triggers: [{ id: a.trigger, active: false }] },
     },
+    webhook: { name: 'B probe', endpoint: 'http://127.0.0.1:9/b', http_method: 'POST', request_format: 'json' },
+    target: { title: 'B probe', type: 'http_target', target_url: 'http://127.0.0.1:9/b' },
+    agent_broadcast: { subject: 'B probe', message: 'B probe', group_ids: [a.group] },
+    email_settings: { from_name: 'B probe' },
+    request: { endpoint: 'http://127.0.0.1:9/b', http_method: 'POST', request_format: 'json', payload: '{}' },
     password: 'Pr0be-Passw0rd-B',
     previous_password: USER_PASSWORD,
     email: a.agentEmail,

@@ -186,6 +186,7 @@ TEST_F(TriggerServiceTest, EffectsGoToTheSinkInTheSameTransaction) {
 }
 
 TEST_F(TriggerServiceTest, WithoutASinkEffectsAreAuditEvents) {
+  svc_->tickets.SetEffectSink({});  // the composition sets DeliveryService's sink
   ASSERT_TRUE(
       svc_->triggers
           .Create(admin_, Trigger("Notify", {{C("update_type", "is", "Create")}, {}},

@@ -55,6 +55,14 @@ class JobLease {
   Status Renew() const;
   bool lost() const { return lost_.load(); }
   void MarkLost() const { lost_.store(true); }
+  // Asks the queue to put the job back until `run_at` without spending an attempt (an
+  // endpoint's open circuit, no SMTP server yet); the handler then returns Ok.
+  void PostponeUntil(Timestamp run_at, std::string reason) const {
+    postpone_until_ = run_at;
+    postpone_reason_ = std::move(reason);
+  }
+  Timestamp postponed_until() const { return postpone_until_; }
+  const std::string& postpone_reason() const { return postpone_reason_; }
 
  private:
   storage::Store& store_;
@@ -63,6 +71,8 @@ class JobLease {
   std::string node_;
   std::chrono::seconds length_;
   mutable std::atomic<bool> lost_{false};
+  mutable Timestamp postpone_until_ = 0;
+  mutable std::string postpone_reason_;
 };
 
 // Runs one job. Ok → done; an error → retried later (kFailedPrecondition with reason

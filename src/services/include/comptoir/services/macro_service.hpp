@@ -11,13 +11,13 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "comptoir/rules/rules.hpp"
 #include "comptoir/services/context.hpp"
+#include "comptoir/services/placeholders.hpp"
 
 namespace comptoir::services {
 
@@ -65,15 +65,10 @@ struct MacroApplication {
 
 class MacroService {
  public:
-  MacroService(ServiceEnv env, TicketService& tickets) : env_(env), tickets_(tickets) {}
-
-  // Renders a macro comment for a ticket: (template, html?, ticket, current user) →
-  // text. Set by the composition root (placeholders live with notifications); without
-  // it comments are returned as written.
-  using Renderer = std::function<Result<std::string>(
-      storage::Transaction& tx, AccountId account, const std::string& source, bool html,
-      const domain::Ticket& ticket, UserId current_user)>;
-  void SetRenderer(Renderer r) { renderer_ = std::move(r); }
+  // `placeholders`: how comments applied to a ticket are rendered (the notifications'
+  // placeholders, services/placeholders.hpp).
+  MacroService(ServiceEnv env, TicketService& tickets, PlaceholderOptions placeholders = {})
+      : env_(env), tickets_(tickets), placeholders_(std::move(placeholders)) {}
 
   Result<std::vector<domain::Macro>> List(const Context& ctx, const MacroFilter& filter);
   Result<domain::Macro> Get(const Context& ctx, domain::MacroId id);
@@ -107,7 +102,7 @@ class MacroService {
 
   ServiceEnv env_;
   TicketService& tickets_;
-  Renderer renderer_;
+  PlaceholderOptions placeholders_;
 };
 
 }  // namespace comptoir::services

@@ -9,6 +9,7 @@
 #include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
+#include "comptoir/services/delivery_service.hpp"
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
@@ -29,6 +30,7 @@ struct ServicesOptions {
   SessionOptions sessions;
   ClusterOptions cluster;
   QueueOptions queue;
+  DeliveryOptions delivery;
 };
 
 struct Services {
@@ -50,7 +52,17 @@ struct Services {
         ticket_fields(env, auth, blobs),
         triggers(env),
         tickets(env, users, uploads, ticket_fields, &triggers),
-        macros(env, tickets) {
+        macros(env, tickets, options.delivery.placeholders),
+        delivery(env, queue, options.delivery) {
+    delivery.RegisterHandlers();
+    // Trigger effects (notifications, webhooks, targets) become jobs in the ticket's
+    // transaction.
+    tickets.SetEffectSink([this](storage::Transaction& tx, const Context& ctx,
+                                 const domain::Ticket& ticket, const domain::Audit& audit,
+                                 const std::vector<rules::Effect>& effects,
+                                 boost::json::array& audit_events) {
+      return delivery.ApplyEffects(tx, ctx, ticket, audit, effects, audit_events);
+    });
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
@@ -96,6 +108,7 @@ struct Services {
   TriggerService triggers;           // triggers and trigger categories (business rules)
   TicketService tickets;             // tickets, comments, audits, requests
   MacroService macros;               // macros: canned responses applied to tickets
+  DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
 };
 
 }  // namespace comptoir::services

@@ -340,6 +340,10 @@ class QueueRepository {
   virtual Status Delete(AccountId account, std::int64_t id) = 0;
   // Removes done jobs last updated before `before`; how many.
   virtual Result<std::int64_t> PurgeDone(Timestamp before) = 0;
+  // Back to queued at `run_at` without spending an attempt (a handler that must wait:
+  // an endpoint's open circuit, no SMTP server configured yet).
+  virtual Status Postpone(std::int64_t id, std::string_view node, Timestamp run_at,
+                          std::string_view reason, Timestamp now) = 0;
 };
 
 class AuditLogRepository {
@@ -498,6 +502,169 @@ class MacroRepository {
   virtual Status Delete(AccountId account, domain::MacroId id) = 0;
   // One more use (a macro applied to a ticket).
   virtual Status CountUse(AccountId account, domain::MacroId id) = 0;
+};
+
+// --- Side effects (migration 6): webhooks, targets, e-mail settings, sent e-mails and
+// agent broadcasts. Structured settings are JSON text, read and checked by the services.
+
+struct Webhook {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::string name;
+  std::string description;
+  std::string status = "active";  // active, inactive
+  std::string endpoint;
+  std::string http_method = "POST";
+  std::string request_format = "json";  // json, xml, form_encoded
+  std::string subscriptions = "[]";     // JSON array of strings
+  std::string authentication;           // JSON object ({type, data, add_position}) or ""
+  std::string custom_headers = "{}";    // JSON object name → value
+  std::string signing_secret;
+  // The circuit breaker, shared by every node.
+  int consecutive_failures = 0;
+  Timestamp circuit_open_until = 0;
+  UserId created_by;
+  UserId updated_by;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+struct WebhookFilter {
+  std::string name_contains;
+  std::string status;
+};
+
+struct WebhookInvocation {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::int64_t webhook_id = 0;
+  std::string source;  // JSON object: what caused it (event, ticket, rule)
+  std::string status;  // pending, success, failed, circuit_broken
+  int latest_status_code = 0;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+struct WebhookAttempt {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::int64_t invocation_id = 0;
+  std::string status;  // success, failed, timed_out
+  int status_code = 0;
+  std::int64_t duration_ms = 0;
+  std::string response;  // JSON object {headers, body} (capped)
+  Timestamp created_at = 0;
+};
+
+struct Target {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::string type;  // http_target, email_target (url_target_v2 is read as http_target)
+  std::string title;
+  bool active = true;
+  std::string config = "{}";  // JSON object: target_url, method, content_type, username,
+                              // password / email, subject
+  Timestamp created_at = 0;
+};
+
+struct TargetFailure {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::int64_t target_id = 0;
+  int status_code = 0;
+  std::string raw_request;
+  std::string raw_response;
+  Timestamp created_at = 0;
+};
+
+struct EmailSettings {
+  AccountId account_id;
+  std::string smtp_host;  // empty: not configured (mail waits in the queue)
+  int smtp_port = 25;
+  std::string security = "starttls";  // none, starttls, tls
+  std::string username;
+  std::string password;
+  std::string support_address;
+  std::string from_name;
+  std::string html_template;  // Liquid, with {{content}}
+  std::string text_template;  // Liquid, with {{content}}
+  Timestamp updated_at = 0;
+};
+
+struct SentEmail {
+  std::int64_t id = 0;
+  AccountId account_id;
+  TicketId ticket_id;
+  std::string message_id;  // without angle brackets
+  std::string recipient;
+  std::string subject;
+  Timestamp created_at = 0;
+};
+
+struct Broadcast {
+  std::int64_t id = 0;
+  AccountId account_id;
+  UserId author_id;
+  std::string subject;
+  std::string message;
+  std::vector<std::int64_t> group_ids;  // empty: every agent
+  Timestamp created_at = 0;
+  // Per reader (ListBroadcastsFor): when this user marked it read, 0 = unread.
+  Timestamp read_at = 0;
+};
+
+class DeliveryRepository {
+ public:
+  virtual ~DeliveryRepository() = default;
+  // Webhooks.
+  virtual Result<Webhook> GetWebhook(AccountId account, std::int64_t id) = 0;
+  virtual Result<Page<Webhook>> ListWebhooks(AccountId account, const WebhookFilter& filter,
+                                             const PageRequest& page) = 0;
+  virtual Result<std::int64_t> InsertWebhook(const Webhook& w) = 0;
+  virtual Status UpdateWebhook(const Webhook& w) = 0;
+  virtual Status DeleteWebhook(AccountId account, std::int64_t id) = 0;
+  // The circuit breaker's state only (every node writes it after a delivery).
+  virtual Status SetWebhookCircuit(AccountId account, std::int64_t id, int consecutive_failures,
+                                   Timestamp open_until) = 0;
+  virtual Result<std::int64_t> InsertInvocation(const WebhookInvocation& i) = 0;
+  virtual Status UpdateInvocation(const WebhookInvocation& i) = 0;
+  virtual Result<WebhookInvocation> GetInvocation(AccountId account, std::int64_t id) = 0;
+  // Newest first.
+  virtual Result<Page<WebhookInvocation>> ListInvocations(AccountId account,
+                                                          std::int64_t webhook_id,
+                                                          const PageRequest& page) = 0;
+  virtual Result<std::int64_t> InsertAttempt(const WebhookAttempt& a) = 0;
+  virtual Result<std::vector<WebhookAttempt>> ListAttempts(AccountId account,
+                                                           std::int64_t invocation_id) = 0;
+  // Targets.
+  virtual Result<Target> GetTarget(AccountId account, std::int64_t id) = 0;
+  virtual Result<std::vector<Target>> ListTargets(AccountId account) = 0;
+  virtual Result<std::int64_t> InsertTarget(const Target& t) = 0;
+  virtual Status UpdateTarget(const Target& t) = 0;
+  virtual Status DeleteTarget(AccountId account, std::int64_t id) = 0;
+  virtual Result<std::int64_t> InsertTargetFailure(const TargetFailure& f) = 0;
+  virtual Result<TargetFailure> GetTargetFailure(AccountId account, std::int64_t id) = 0;
+  // Newest first, at most `limit`.
+  virtual Result<std::vector<TargetFailure>> ListTargetFailures(AccountId account, int limit) = 0;
+  // E-mail settings: kNotFound when the account has none yet.
+  virtual Result<EmailSettings> GetEmailSettings(AccountId account) = 0;
+  virtual Status PutEmailSettings(const EmailSettings& s) = 0;
+  // Sent e-mails (threading: the Message-IDs of a ticket's earlier notifications).
+  // Idempotent: a message id already recorded for the account is left as it is.
+  virtual Status RecordSentEmail(const SentEmail& e) = 0;
+  // Oldest first, at most `limit`.
+  virtual Result<std::vector<SentEmail>> ListSentEmails(AccountId account, TicketId ticket,
+                                                        int limit) = 0;
+  // Agent broadcasts and who they address.
+  virtual Result<std::int64_t> InsertBroadcast(const Broadcast& b,
+                                               const std::vector<UserId>& recipients) = 0;
+  virtual Result<Broadcast> GetBroadcast(AccountId account, std::int64_t id) = 0;
+  // The broadcasts addressed to `user`, newest first, with that user's read_at.
+  virtual Result<Page<Broadcast>> ListBroadcastsFor(AccountId account, UserId user,
+                                                    const PageRequest& page) = 0;
+  // kNotFound when the broadcast does not address `user`.
+  virtual Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user,
+                                   Timestamp at) = 0;
 };
 
 }  // namespace comptoir::storage

@@ -42,6 +42,7 @@ class Transaction {
   virtual TriggerCategoryRepository& trigger_categories() = 0;
   virtual TriggerRepository& triggers() = 0;
   virtual MacroRepository& macros() = 0;
+  virtual DeliveryRepository& delivery() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node

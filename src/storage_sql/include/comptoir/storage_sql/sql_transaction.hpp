@@ -42,6 +42,7 @@ class SqlTransaction final : public storage::Transaction {
   storage::TriggerCategoryRepository& trigger_categories() override;
   storage::TriggerRepository& triggers() override;
   storage::MacroRepository& macros() override;
+  storage::DeliveryRepository& delivery() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
