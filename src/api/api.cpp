@@ -122,6 +122,7 @@ void RegisterAllRoutes(Routes& r) {
   RegisterTicketRoutes(r);
   RegisterRequestRoutes(r);
   RegisterSessionRoutes(r);
+  RegisterViewRoutes(r);
 }
 
 struct Api::Impl {

@@ -70,6 +70,7 @@ void RegisterTicketFieldRoutes(Routes& r);  // ticket_fields.cpp: /ticket_fields
 void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, audits, tags
 void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
 void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
+void RegisterViewRoutes(Routes& r);         // views.cpp: /views
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

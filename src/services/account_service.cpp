@@ -3,6 +3,7 @@
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/view_service.hpp"
 
 namespace comptoir::services {
 
@@ -112,6 +113,7 @@ Result<CreatedAccount> AccountService::CreateInTransaction(storage::Transaction&
   u.id = out.owner;
   u.default_group_id = out.group;
   COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+  COMPTOIR_RETURN_IF_ERROR(ViewService::InsertDefaults(tx, out.account, now));
   return out;
 }
 

@@ -62,7 +62,9 @@ struct SqlTransaction::Repos {
         sessions(c),
         sign_in_failures(c),
         cluster(c),
-        queue(c) {}
+        queue(c),
+        views(c),
+        automations(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -85,6 +87,8 @@ struct SqlTransaction::Repos {
   SqlSignInFailures sign_in_failures;
   SqlCluster cluster;
   SqlQueue queue;
+  SqlViews views;
+  SqlAutomations automations;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -121,5 +125,7 @@ storage::AuditRepository& SqlTransaction::audits() { return repos_->audits; }
 storage::AttachmentRepository& SqlTransaction::attachments() { return repos_->attachments; }
 storage::TicketFieldRepository& SqlTransaction::ticket_fields() { return repos_->ticket_fields; }
 storage::TicketFormRepository& SqlTransaction::ticket_forms() { return repos_->ticket_forms; }
+storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
+storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
 
 }  // namespace comptoir::sql

@@ -2,8 +2,11 @@
 // composition root (app) creates one and hands it to the API. Thread-safe.
 #pragma once
 
+#include <boost/json/parse.hpp>
+
 #include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
+#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
@@ -16,6 +19,7 @@
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/view_service.hpp"
 
 namespace comptoir::services {
 
@@ -25,6 +29,7 @@ struct ServicesOptions {
   SessionOptions sessions;
   ClusterOptions cluster;
   QueueOptions queue;
+  AutomationOptions automations;
 };
 
 struct Services {
@@ -44,10 +49,22 @@ struct Services {
         custom_fields(env, auth),
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
-        tickets(env, users, uploads, ticket_fields) {
+        tickets(env, users, uploads, ticket_fields),
+        views(env, tickets),
+        automations(env, tickets, options.automations) {
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
+    });
+    // A ticket change on any node makes the account's cached view counts stale.
+    store.Subscribe([this](const std::string& event) {
+      if (event.find(R"("type":"ticket")") == std::string::npos) return;
+      boost::system::error_code ec;
+      auto v = boost::json::parse(event, ec);
+      if (ec || !v.is_object()) return;
+      if (const auto* a = v.as_object().if_contains("account_id"); a && a->is_int64()) {
+        views.TicketsChanged(AccountId(a->as_int64()));
+      }
     });
   }
 
@@ -78,6 +95,8 @@ struct Services {
   UploadService uploads;             // uploads and attachments (blob store)
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
   TicketService tickets;             // tickets, comments, audits, requests
+  ViewService views;                 // views: saved ticket lists and their counts
+  AutomationService automations;     // time-based rules and their hourly sweep
 };
 
 }  // namespace comptoir::services

@@ -39,6 +39,8 @@ class Transaction {
   virtual SignInFailureRepository& sign_in_failures() = 0;
   virtual ClusterRepository& cluster() = 0;
   virtual QueueRepository& queue() = 0;
+  virtual ViewRepository& views() = 0;
+  virtual AutomationRepository& automations() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node

@@ -39,6 +39,8 @@ class SqlTransaction final : public storage::Transaction {
   storage::SignInFailureRepository& sign_in_failures() override;
   storage::ClusterRepository& cluster() override;
   storage::QueueRepository& queue() override;
+  storage::ViewRepository& views() override;
+  storage::AutomationRepository& automations() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
