@@ -11,6 +11,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +40,13 @@ struct Catalog {
   std::vector<Named> targets;   // active legacy targets (notification_target)
   std::vector<Named> schedules;
   std::vector<domain::TicketField> ticket_fields;  // custom fields: type and options
+  // Whether a list above was loaded. Ids of a list that was not are not checked (a store
+  // without that table yet); the ids of a loaded list must exist.
+  bool organizations_loaded = true;
+  bool brands_loaded = true;
+  bool webhooks_loaded = true;
+  bool targets_loaded = true;
+  bool schedules_loaded = true;
 };
 
 // --- JSON ⇄ data -------------------------------------------------------------------
@@ -125,6 +133,14 @@ struct CycleResult {
 // per update; after a firing the pass restarts from the first trigger so that every
 // trigger sees the new state; the cycle ends when a pass fires none, or at `max_passes`.
 CycleResult RunTriggers(std::span<const domain::Trigger> triggers, domain::Ticket& ticket,
+                        const UpdateFacts& facts, int max_passes = 100);
+
+// The same cycle over triggers compiled once (field names, operators, ids, enums and words
+// decoded): build it when the account's triggers are loaded or change, and run it for
+// every update. Immutable; any number of threads may run it at once.
+class CompiledTriggers;
+std::shared_ptr<const CompiledTriggers> CompileTriggers(std::span<const domain::Trigger> triggers);
+CycleResult RunTriggers(const CompiledTriggers& triggers, domain::Ticket& ticket,
                         const UpdateFacts& facts, int max_passes = 100);
 
 // What a macro would do to a ticket (never saved by this call).
