@@ -123,6 +123,7 @@ void RegisterAllRoutes(Routes& r) {
   RegisterRequestRoutes(r);
   RegisterSessionRoutes(r);
   RegisterViewRoutes(r);
+  RegisterAutomationRoutes(r);
 }
 
 struct Api::Impl {

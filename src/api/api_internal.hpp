@@ -71,6 +71,7 @@ void RegisterTicketRoutes(Routes& r);       // tickets.cpp: tickets, comments, a
 void RegisterRequestRoutes(Routes& r);      // requests.cpp: the end-user view of tickets
 void RegisterSessionRoutes(Routes& r);      // sessions.cpp: /access/login, logout, /sessions
 void RegisterViewRoutes(Routes& r);         // views.cpp: /views
+void RegisterAutomationRoutes(Routes& r);   // automations.cpp: /automations, /imports/tickets
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

@@ -55,6 +55,7 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
   positive("COMPTOIR_JOB_LEASE_SECONDS", job_lease_seconds);
   positive("COMPTOIR_HEARTBEAT_SECONDS", heartbeat_seconds);
   positive("COMPTOIR_SESSION_IDLE_SECONDS", session_idle_seconds);
+  positive("COMPTOIR_AUTOMATION_SECONDS", automation_seconds);
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }

@@ -28,6 +28,7 @@ struct Config {
   int job_lease_seconds = 30;           // how long a leased job stays with a silent node
   int heartbeat_seconds = 5;            // node registry heartbeat
   int session_idle_seconds = 8 * 3600;  // a browser session unused this long expires
+  int automation_seconds = 3600;        // period of the cluster-wide automation sweep
 
   std::string BlobDir() const;
 

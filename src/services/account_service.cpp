@@ -2,6 +2,7 @@
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"
+#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/user_service.hpp"
 #include "comptoir/services/view_service.hpp"
 
@@ -114,6 +115,7 @@ Result<CreatedAccount> AccountService::CreateInTransaction(storage::Transaction&
   u.default_group_id = out.group;
   COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
   COMPTOIR_RETURN_IF_ERROR(ViewService::InsertDefaults(tx, out.account, now));
+  COMPTOIR_RETURN_IF_ERROR(AutomationService::InsertDefaults(tx, out.account, now));
   return out;
 }
 

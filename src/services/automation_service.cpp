@@ -5,6 +5,7 @@
 
 #include "comptoir/common/log.hpp"
 #include "comptoir/rules/rules.hpp"
+#include "rules_catalog.hpp"
 
 namespace comptoir::services {
 
@@ -14,33 +15,13 @@ namespace json = boost::json;
 namespace {
 
 constexpr int kAll = 100000;
+// Candidates read per automation and sweep; the rest wait for the next sweep.
+constexpr std::int64_t kMaxCandidates = 2'000'000;
 
 storage::PageRequest Everything() {
   storage::PageRequest p;
   p.limit = kAll;
   return p;
-}
-
-Result<rules::Catalog> LoadCatalog(Transaction& tx, AccountId account) {
-  rules::Catalog cat;
-  auto groups = tx.groups().List(account, storage::GroupFilter{}, Everything());
-  if (!groups.ok()) return groups.status();
-  for (const auto& g : groups->items) cat.groups.push_back({g.id.value, g.name});
-  storage::UserFilter uf;
-  uf.roles = {domain::Role::kAgent, domain::Role::kAdmin};
-  auto agents = tx.users().List(account, uf, Everything());
-  if (!agents.ok()) return agents.status();
-  for (const auto& u : agents->items) cat.agents.push_back({u.id.value, u.name});
-  auto orgs = tx.organizations().List(account, storage::OrganizationFilter{}, Everything());
-  if (!orgs.ok()) return orgs.status();
-  for (const auto& o : orgs->items) cat.organizations.push_back({o.id.value, o.name});
-  auto forms = tx.ticket_forms().List(account);
-  if (!forms.ok()) return forms.status();
-  for (const auto& f : *forms) cat.ticket_forms.push_back({f.id.value, f.name});
-  auto fields = tx.ticket_fields().List(account);
-  if (!fields.ok()) return fields.status();
-  cat.ticket_fields = std::move(*fields);
-  return cat;
 }
 
 // "status less_than solved": the statuses a rule's candidates may have (never closed).
@@ -82,6 +63,32 @@ json::object NotificationEvent(const rules::Effect& e, const domain::Ticket& t,
 
 }  // namespace
 
+Result<rules::Catalog> LoadRulesCatalog(Transaction& tx, AccountId account) {
+  rules::Catalog cat;
+  auto groups = tx.groups().List(account, storage::GroupFilter{}, Everything());
+  if (!groups.ok()) return groups.status();
+  for (const auto& g : groups->items) cat.groups.push_back({g.id.value, g.name});
+  storage::UserFilter uf;
+  uf.roles = {domain::Role::kAgent, domain::Role::kAdmin};
+  auto agents = tx.users().List(account, uf, Everything());
+  if (!agents.ok()) return agents.status();
+  for (const auto& u : agents->items) cat.agents.push_back({u.id.value, u.name});
+  auto orgs = tx.organizations().List(account, storage::OrganizationFilter{}, Everything());
+  if (!orgs.ok()) return orgs.status();
+  for (const auto& o : orgs->items) cat.organizations.push_back({o.id.value, o.name});
+  auto forms = tx.ticket_forms().List(account);
+  if (!forms.ok()) return forms.status();
+  for (const auto& f : *forms) cat.ticket_forms.push_back({f.id.value, f.name});
+  auto fields = tx.ticket_fields().List(account);
+  if (!fields.ok()) return fields.status();
+  cat.ticket_fields = std::move(*fields);
+  cat.brands_loaded = false;
+  cat.webhooks_loaded = false;
+  cat.targets_loaded = false;
+  cat.schedules_loaded = false;
+  return cat;
+}
+
 Status AutomationService::InsertDefaults(Transaction& tx, AccountId account, Timestamp now) {
   domain::Automation a;
   a.account_id = account;
@@ -101,7 +108,7 @@ Status AutomationService::InsertDefaults(Transaction& tx, AccountId account, Tim
 Status AutomationService::Validate(Transaction& tx, const Context& ctx,
                                    const domain::Automation& a) {
   if (a.title.empty()) return Invalid("title", "BlankValue", "Title: cannot be blank");
-  auto cat = LoadCatalog(tx, ctx.account());
+  auto cat = LoadRulesCatalog(tx, ctx.account());
   if (!cat.ok()) return cat.status();
   Status st = rules::ValidateConditions(rules::RuleKind::kAutomation, a.conditions, *cat);
   if (st.ok()) st = rules::ValidateActions(rules::RuleKind::kAutomation, a.actions, *cat);
@@ -253,7 +260,7 @@ Result<json::object> AutomationService::Definitions(const Context& ctx) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   Result<json::object> out = json::object{};
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto cat = LoadCatalog(tx, ctx.account());
+    auto cat = LoadRulesCatalog(tx, ctx.account());
     if (!cat.ok()) return cat.status();
     out = rules::Definitions(rules::RuleKind::kAutomation, *cat);
     return Status::Ok();
@@ -318,25 +325,23 @@ Status AutomationService::RunOne(AccountId account, const domain::Automation& a,
   q.now = now;
   Context ctx;
   ctx.actor = domain::Actor::System(account);
-  storage::PageRequest page;
-  page.cursor = true;
-  page.limit = options_.batch;
-  for (;;) {
-    // Candidates by id, a batch at a time; each batch is checked and written in one
-    // transaction, so a sweep holds no long transaction and resumes where it stopped
-    // (the firings already recorded are skipped).
-    std::vector<TicketId> ids;
-    bool more = false;
-    COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-      auto found = tx.tickets().ListMatching(account, q, page);
-      if (!found.ok()) return found.status();
-      for (const auto& t : found->items) ids.push_back(t.id);
-      more = found->has_more;
-      return Status::Ok();
-    }));
-    if (ids.empty()) break;
-    report.candidates += static_cast<std::int64_t>(ids.size());
-    page.after_id = ids.back().value;
+  // The candidates' ids in one read (the planner picks the index; no sort), then a batch
+  // at a time: each batch is checked and written in one transaction, so a sweep holds no
+  // long transaction, and a sweep that stopped half-way is simply run again (the firings
+  // already recorded are skipped).
+  std::vector<TicketId> all_ids;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
+    auto found = tx.tickets().MatchingIds(account, q, kMaxCandidates);
+    if (!found.ok()) return found.status();
+    all_ids = std::move(*found);
+    return Status::Ok();
+  }));
+  report.candidates += static_cast<std::int64_t>(all_ids.size());
+  const std::size_t batch = static_cast<std::size_t>(std::max(1, options_.batch));
+  for (std::size_t from = 0; from < all_ids.size(); from += batch) {
+    const std::vector<TicketId> ids(
+        all_ids.begin() + static_cast<std::ptrdiff_t>(from),
+        all_ids.begin() + static_cast<std::ptrdiff_t>(std::min(all_ids.size(), from + batch)));
     COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
       for (auto id : ids) {
         auto t = tx.tickets().Get(account, id);
@@ -396,7 +401,6 @@ Status AutomationService::RunOne(AccountId account, const domain::Automation& a,
       }
       return Status::Ok();
     }));
-    if (!more) break;
   }
   return Status::Ok();
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "comptoir/rules/rules.hpp"
+#include "rules_catalog.hpp"
+
 namespace comptoir::services {
 
 using storage::Transaction;
@@ -50,6 +53,9 @@ bool HasTimeCondition(const domain::ConditionSet& c) {
 domain::Condition Cond(std::string field, std::string op, std::string value) {
   return domain::Condition{std::move(field), std::move(op), json::value(std::move(value))};
 }
+
+// From this many matching tickets a view reads its sort index in order (see Run).
+constexpr std::int64_t kWalkThreshold = 5000;
 
 const std::vector<std::string> kDefaultColumns = {"status",  "description", "requester",
                                                   "created", "type",        "priority"};
@@ -195,6 +201,16 @@ Status ViewService::Check(Transaction& tx, const Context& ctx, const domain::Vie
     }
   }
   COMPTOIR_RETURN_IF_ERROR(val.Finish());
+  auto catalog = LoadRulesCatalog(tx, ctx.account());
+  if (!catalog.ok()) return catalog.status();
+  Status valid = rules::ValidateConditions(rules::RuleKind::kView, v.conditions, *catalog);
+  if (!valid.ok()) {
+    if (valid.code() != ErrorCode::kValidation && valid.code() != ErrorCode::kInvalidArgument) {
+      return valid;
+    }
+    if (!valid.details().empty()) return valid;
+    return Invalid("conditions", "InvalidValue", valid.message());
+  }
   // Compile the conditions once against a query that matches nothing (an external id no
   // ticket has: one unique-index probe) so that a condition without SQL form is a 422.
   storage::TicketQuery q;
@@ -386,7 +402,21 @@ Result<ViewExecution> ViewService::Run(Transaction& tx, const Context& ctx, doma
   if (!opts.sort_by.empty()) v.output.sort_by = opts.sort_by;
   if (!opts.sort_order.empty()) v.output.sort_order = opts.sort_order;
   storage::TicketQuery q = QueryFor(tx, ctx, v, groups);
-  auto page = tx.tickets().ListMatching(ctx.account(), q, opts.page);
+  // How many match decides the plan: many → read the sort index in order and stop at the
+  // page; few → collect the matches and sort them. Saved views count from the cache.
+  storage::PageRequest page_req = opts.page;
+  page_req.count = false;
+  Result<std::int64_t> total =
+      v.id ? CachedCount(tx, ctx, v, groups) : tx.tickets().CountMatching(ctx.account(), q);
+  if (!total.ok()) {
+    if (total.status().code() == ErrorCode::kInvalidArgument) {
+      return Status(ErrorCode::kInvalidArgument, std::string(total.status().message()),
+                    "InvalidValue");
+    }
+    return total.status();
+  }
+  q.walk_sort_index = *total >= kWalkThreshold;
+  auto page = tx.tickets().ListMatching(ctx.account(), q, page_req);
   if (!page.ok()) {
     if (page.status().code() == ErrorCode::kInvalidArgument) {
       return Status(ErrorCode::kInvalidArgument, std::string(page.status().message()),
@@ -397,6 +427,7 @@ Result<ViewExecution> ViewService::Run(Transaction& tx, const Context& ctx, doma
   ViewExecution out;
   out.view = std::move(v);
   out.tickets = std::move(*page);
+  out.tickets.total = *total;
   std::set<std::int64_t> users, grps, orgs;
   for (const auto& t : out.tickets.items) {
     for (auto u : {t.requester_id.value, t.submitter_id.value, t.assignee_id.value}) {

@@ -11,6 +11,7 @@
 #include "condition_sql.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -79,6 +80,15 @@ struct Compiler {
   Params& params;
   std::string place;  // "conditions.all[2]"
 
+  // A column reference. When the query walks its sort index (many matches), the other
+  // columns are written `+tickets.x`: the same value, but not an index the planner could
+  // prefer (portable to PostgreSQL), so it reads rows in order and stops at the page.
+  std::string Col(const std::string& name) const {
+    if (q.walk_sort_index && name != sort_column) return "+tickets." + name;
+    return "tickets." + name;
+  }
+  std::string sort_column;
+
   Status Bad(const Condition& c, const std::string& what) const {
     return Status(ErrorCode::kInvalidArgument, place + ": " + c.field + " " + what,
                   "InvalidCondition");
@@ -109,7 +119,7 @@ struct Compiler {
       sym = " >= ";
     else
       return BadOp(c);
-    return std::string("tickets.") + col + sym + Bind(n);
+    return Col(col) + sym + Bind(n);
   }
 
   Result<std::string> Enum(const Condition& c, const char* col) {
@@ -138,11 +148,11 @@ struct Compiler {
   Result<std::string> IdField(const Condition& c, const char* col) {
     if (c.op != "is" && c.op != "is_not") return BadOp(c);
     const bool neg = c.op == "is_not";
-    const std::string column = std::string("tickets.") + col;
+    const std::string column = Col(col);
     auto t = Text(c.value);
     if (!t) return BadValue(c);
     if (t->empty() || *t == "-") return column + (neg ? " IS NOT NULL" : " IS NULL");
-    if ((*t == "requester_id" || *t == "assignee_id") && column != "tickets." + *t) {
+    if ((*t == "requester_id" || *t == "assignee_id") && std::string_view(col) != *t) {
       // Compares two columns of the ticket ("assignee is the requester").
       const std::string other = "tickets." + *t;
       if (neg)
@@ -207,26 +217,27 @@ struct Compiler {
                             std::optional<domain::TicketStatus> status) {
     auto h = Int(c.value);
     if (!h || *h < 0) return BadValue(c);
+    if (c.op == "less_than" && *h == 0) return std::string("1 = 0");  // before any Bind
     const std::int64_t now = q.now;
-    std::string cond = "tickets." + col + " > 0";
-    if (status) cond += " AND tickets.status = " + Bind(static_cast<std::int64_t>(*status));
+    const std::string column = Col(col);
+    std::string cond = column + " > 0";
+    if (status) cond += " AND " + Col("status") + " = " + Bind(static_cast<std::int64_t>(*status));
     // hours = floor((now - t) / 3600), for t <= now.
     auto at_most = [&](std::int64_t hours) {  // hours <= n  ⇔  t > now - (n+1)·3600
-      return " AND tickets." + col + " > " + Bind(now - (hours + 1) * 3600);
+      return " AND " + column + " > " + Bind(now - (hours + 1) * 3600);
     };
     auto at_least = [&](std::int64_t hours) {  // hours >= n  ⇔  t <= now - n·3600
-      return " AND tickets." + col + " <= " + Bind(now - hours * 3600);
+      return " AND " + column + " <= " + Bind(now - hours * 3600);
     };
     if (c.op == "is") {
       cond += at_least(*h);
       cond += at_most(*h);
     } else if (c.op == "less_than") {
-      if (*h == 0) return std::string("1 = 0");
       cond += at_most(*h - 1);
-      cond += " AND tickets." + col + " <= " + Bind(now);
+      cond += " AND " + column + " <= " + Bind(now);
     } else if (c.op == "less_than_equal") {
       cond += at_most(*h);
-      cond += " AND tickets." + col + " <= " + Bind(now);
+      cond += " AND " + column + " <= " + Bind(now);
     } else if (c.op == "greater_than") {
       cond += at_least(*h + 1);
     } else if (c.op == "greater_than_equal") {
@@ -240,6 +251,7 @@ struct Compiler {
   Result<std::string> UntilDue(const Condition& c) {
     auto h = Int(c.value);
     if (!h || *h < 0) return BadValue(c);
+    if (c.op == "less_than" && *h == 0) return std::string("1 = 0");  // before any Bind
     const std::int64_t now = q.now;
     // hours = floor((due - now) / 3600), for due >= now.
     std::string cond = "tickets.due_at >= " + Bind(now);
@@ -253,7 +265,6 @@ struct Compiler {
       cond += at_least(*h);
       cond += at_most(*h);
     } else if (c.op == "less_than") {
-      if (*h == 0) return std::string("1 = 0");
       cond += at_most(*h - 1);
     } else if (c.op == "less_than_equal") {
       cond += at_most(*h);
@@ -273,7 +284,7 @@ struct Compiler {
     if (dialect == Dialect::kSqlite) {
       elements = "json_each(tickets.custom_fields) cf";
       id_expr = "json_extract(cf.value, '$.id')";
-      value_expr = "json_quote(json_extract(cf.value, '$.value'))";
+      value_expr = "(cf.value -> '$.value')";  // JSON text: "\"gold\"", true, 5
     } else {
       elements =
           "jsonb_array_elements(CASE WHEN tickets.custom_fields LIKE '[%' THEN "
@@ -294,9 +305,13 @@ struct Compiler {
     std::vector<std::string> forms = {json::serialize(json::value(*t))};
     if (*t == "true" || *t == "false") forms.push_back(*t);
     if (Int(c.value)) forms.push_back(*t);
+    // Text values compare without regard to case (as rules::Matches does).
     std::string sql =
-        exists_head + " AND " + value_expr + " IN (" + Placeholders(forms.size()) + "))";
-    for (auto& f : forms) params.emplace_back(std::move(f));
+        exists_head + " AND LOWER(" + value_expr + ") IN (" + Placeholders(forms.size()) + "))";
+    for (auto& f : forms) {
+      for (auto& ch : f) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      params.emplace_back(std::move(f));
+    }
     return c.op == "is" ? sql : "NOT " + sql;
   }
 
@@ -333,7 +348,7 @@ struct Compiler {
       auto t = Text(c.value);
       if (!t) return BadValue(c);
       if (c.op != "is" && c.op != "is_not") return BadOp(c);
-      return "tickets." + f + (c.op == "is" ? " = " : " <> ") + Bind(*t);
+      return Col(f) + (c.op == "is" ? " = " : " <> ") + Bind(*t);
     }
     if (f == "ticket_is_public") {
       auto t = Text(c.value);
@@ -387,8 +402,8 @@ struct Compiler {
       // Solved or closed, since solved_at.
       auto h = Hours(c, "solved_at", std::nullopt);
       if (!h.ok()) return h;
-      return *h + " AND tickets.status >= " +
-             Bind(static_cast<std::int64_t>(domain::TicketStatus::kSolved));
+      return *h + " AND " + Col("status") +
+             " >= " + Bind(static_cast<std::int64_t>(domain::TicketStatus::kSolved));
     }
     static const std::array<std::pair<const char*, domain::TicketStatus>, 4> kStatusTimes = {{
         {"OPEN", domain::TicketStatus::kOpen},
@@ -402,7 +417,7 @@ struct Compiler {
     if (f == "assigned_at") {
       auto h = Hours(c, "assigned_at", std::nullopt);
       if (!h.ok()) return h;
-      return *h + " AND tickets.assignee_id IS NOT NULL";
+      return *h + " AND " + Col("assignee_id") + " IS NOT NULL";
     }
     if (f == "updated_at") return Hours(c, "updated_at", std::nullopt);
     if (f == "requester_updated_at") return Hours(c, "requester_updated_at", std::nullopt);
@@ -427,11 +442,14 @@ struct Compiler {
   }
 };
 
+std::string SortColumn(std::string_view id);
+
 }  // namespace
 
 Status CompileConditions(const storage::TicketQuery& q, Dialect dialect, std::string& where,
                          Params& params) {
-  Compiler comp{q, dialect, params, ""};
+  Compiler comp{q, dialect, params, "", ""};
+  comp.sort_column = SortColumn(q.sort_by.empty() ? std::string("created") : q.sort_by);
   for (std::size_t i = 0; i < q.conditions.all.size(); ++i) {
     comp.place = "conditions.all[" + std::to_string(i) + "]";
     auto s = comp.One(q.conditions.all[i]);
@@ -487,6 +505,15 @@ std::optional<std::string> SortExpr(std::string_view id) {
   return std::nullopt;
 }
 
+}  // namespace
+
+namespace {
+// The plain column a sort id reads ("" for computed sorts).
+std::string SortColumn(std::string_view id) {
+  auto expr = SortExpr(id);
+  if (!expr || expr->rfind("tickets.", 0) != 0) return "";
+  return expr->substr(8);
+}
 }  // namespace
 
 Result<std::string> CompileOrder(const storage::TicketQuery& q) {

@@ -281,6 +281,8 @@ class SqlTickets final : public TicketRepository {
   Result<Page<domain::Ticket>> ListMatching(AccountId account, const TicketQuery& q,
                                             const PageRequest& page) override;
   Result<std::int64_t> CountMatching(AccountId account, const TicketQuery& q) override;
+  Result<std::vector<TicketId>> MatchingIds(AccountId account, const TicketQuery& q,
+                                            std::int64_t limit) override;
 
  private:
   Status WriteSideTables(const domain::Ticket& t);

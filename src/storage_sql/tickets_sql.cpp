@@ -437,6 +437,20 @@ Result<std::int64_t> SqlTickets::CountMatching(AccountId account, const TicketQu
   return (*rows)[0].Int(0);
 }
 
+Result<std::vector<TicketId>> SqlTickets::MatchingIds(AccountId account, const TicketQuery& q,
+                                                      std::int64_t limit) {
+  Params params;
+  std::string where = TicketWhere(account, q.filter, params);
+  COMPTOIR_RETURN_IF_ERROR(CompileConditions(q, c_.dialect(), where, params));
+  params.emplace_back(limit);
+  auto rows = c_.Query("SELECT tickets.id FROM tickets WHERE " + where + " LIMIT ?", params);
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  std::vector<TicketId> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.emplace_back(r.Int(0));
+  return out;
+}
+
 // --- comments ---
 
 Result<domain::Comment> SqlComments::Get(AccountId account, CommentId id) {
@@ -484,9 +498,9 @@ Result<CommentId> SqlComments::Insert(const domain::Comment& c) {
 Status SqlComments::Update(const domain::Comment& c) {
   return ExecOne(c_,
                  "UPDATE ticket_comments SET author_id = ?, body = ?, html_body = ?, "
-                 "plain_body = ?, is_public = ? WHERE account_id = ? AND id = ?",
+                 "plain_body = ?, is_public = ?, created_at = ? WHERE account_id = ? AND id = ?",
                  {c.author_id.value, c.body, c.html_body, c.plain_body, Bool(c.is_public),
-                  c.account_id.value, c.id.value});
+                  c.created_at, c.account_id.value, c.id.value});
 }
 
 Status SqlComments::ReassignAuthor(AccountId account, UserId from, UserId to) {
@@ -533,10 +547,11 @@ Result<AuditId> SqlAudits::Insert(const domain::Audit& a) {
 }
 
 Status SqlAudits::Update(const domain::Audit& a) {
-  return ExecOne(c_,
-                 "UPDATE ticket_audits SET metadata = ?, events = ? WHERE account_id = ? AND "
-                 "id = ?",
-                 {a.metadata, boost::json::serialize(a.events), a.account_id.value, a.id.value});
+  return ExecOne(
+      c_,
+      "UPDATE ticket_audits SET metadata = ?, events = ?, created_at = ? WHERE "
+      "account_id = ? AND id = ?",
+      {a.metadata, boost::json::serialize(a.events), a.created_at, a.account_id.value, a.id.value});
 }
 
 // --- attachments ---

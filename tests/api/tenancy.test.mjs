@@ -243,6 +243,23 @@ async function populate(api, m) {
   ids.job = job.id;
   assert.equal((await waitJob(api, job.id)).json.job_status.status, 'completed');
 
+  // Business rules: a group view and an automation.
+  ids.view = (await must(api.post('/api/v2/views.json', {
+    view: {
+      title: `${m} view`, description: `${m} view description`,
+      all: [{ field: 'status', operator: 'less_than', value: 'solved' }, { field: 'current_tags', operator: 'includes', value: `${m}_ttag` }],
+      restriction: { type: 'Group', ids: [ids.group] },
+    },
+  }))).view.id;
+  ids.automation = (await must(api.post('/api/v2/automations.json', {
+    automation: {
+      title: `${m} automation`,
+      conditions: { all: [{ field: 'status', operator: 'is', value: 'pending' }, { field: 'PENDING', operator: 'greater_than', value: '48' },
+        { field: 'current_tags', operator: 'not_includes', value: `${m}_reminded` }] },
+      actions: [{ field: 'current_tags', value: `${m}_reminded` }],
+    },
+  }))).automation.id;
+
   // The end user files a request and signs in with a browser.
   const login = await api.post('/access/login', { email: ids.endUserEmail, password: USER_PASSWORD }, {
     auth: 'none',
@@ -283,6 +300,8 @@ async function snapshot(api, ids) {
     '/api/v2/audit_logs.json?per_page=100',
     '/api/v2/sessions.json?per_page=100',
     '/api/v2/ticket_audits.json?per_page=100',
+    '/api/v2/views.json',
+    '/api/v2/automations.json',
     `/api/v2/attachments/${ids.attachment}.json`,
     `/api/v2/users/${ids.endUser}/identities.json`,
     `/api/v2/users/${ids.agent}/identities.json`,
@@ -442,6 +461,8 @@ function paramValue(segments, i, ids) {
     tokens: ids.oauthToken,
     job_statuses: ids.job,
     sessions: ids.session,
+    views: ids.view,
+    automations: ids.automation,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -471,6 +492,8 @@ function queryFor(pattern, a) {
     ticket_forms: [a.form],
     group_memberships: [a.groupMembership],
     organization_memberships: [a.orgMembership],
+    views: [a.view],
+    automations: [a.automation],
   };
   const q = new URLSearchParams({
     include: 'users,groups,organizations,identities,comment_count,last_audits',
@@ -538,6 +561,12 @@ function bodyFor(a) {
     password: 'Pr0be-Passw0rd-B',
     previous_password: USER_PASSWORD,
     email: a.agentEmail,
+    view: { title: 'B probe', all: [{ field: 'status', operator: 'less_than', value: 'solved' }], restriction: { type: 'Group', ids: [a.group] } },
+    views: [{ id: a.view, position: 1, active: false }],
+    view_ids: [a.view],
+    automation: { title: 'B probe', conditions: { all: [{ field: 'status', operator: 'is', value: 'open' }, { field: 'OPEN', operator: 'greater_than', value: '2' }, { field: 'group_id', operator: 'is', value: String(a.group) }] }, actions: [{ field: 'status', value: 'pending' }] },
+    automations: [{ id: a.automation, position: 1, active: false }],
+    automation_ids: [a.automation],
   };
 }
 

@@ -378,6 +378,10 @@ struct TicketQuery {
   bool sort_descending = true;
   std::string group_by;  // the same ids; "" = not grouped
   bool group_descending = false;
+  // A plan hint for big results: read the rows in the sort column's index order and
+  // stop at the page, rather than collect every match and sort it (the caller knows
+  // how many match from its cached count).
+  bool walk_sort_index = false;
 };
 
 class TicketRepository {
@@ -405,6 +409,10 @@ class TicketRepository {
   virtual Result<Page<domain::Ticket>> ListMatching(AccountId account, const TicketQuery& q,
                                                     const PageRequest& page) = 0;
   virtual Result<std::int64_t> CountMatching(AccountId account, const TicketQuery& q) = 0;
+  // The ids of the live tickets matching `q` (in no particular order), at most `limit`:
+  // the automation sweep's candidates, read once and then processed in batches.
+  virtual Result<std::vector<TicketId>> MatchingIds(AccountId account, const TicketQuery& q,
+                                                    std::int64_t limit) = 0;
 };
 
 class CommentRepository {
