@@ -21,6 +21,18 @@ const pct = (xs, p) => {
 };
 const round = (x) => Math.round(x * 100) / 100;
 
+// A data dir seeded before automations existed lacks the default one: add it.
+const autos = (await call('GET', '/api/v2/automations.json')).json.automations;
+if (!autos.some((a) => a.default || a.title === 'Close ticket 4 days after status is set to solved')) {
+  await call('POST', '/api/v2/automations.json', {
+    automation: {
+      title: 'Close ticket 4 days after status is set to solved',
+      conditions: { all: [{ field: 'status', operator: 'is', value: 'solved' }, { field: 'SOLVED', operator: 'greater_than', value: '96' }] },
+      actions: [{ field: 'status', value: 'closed' }],
+    },
+  });
+}
+
 let views = (await call('GET', '/api/v2/views.json')).json.views;
 // Twelve views: the defaults and a few of the kind agents add.
 const extra = [

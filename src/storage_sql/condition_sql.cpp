@@ -84,7 +84,12 @@ struct Compiler {
   // columns are written `+tickets.x`: the same value, but not an index the planner could
   // prefer (portable to PostgreSQL), so it reads rows in order and stops at the page.
   std::string Col(const std::string& name) const {
-    if (q.walk_sort_index && name != sort_column) return "+tickets." + name;
+    if (q.walk_sort_index && name != sort_column) {
+      // Text columns: `|| ''` (PostgreSQL has no unary + on text).
+      if (name == "recipient" || name == "satisfaction_score")
+        return "(tickets." + name + " || '')";
+      return "+tickets." + name;
+    }
     return "tickets." + name;
   }
   std::string sort_column;

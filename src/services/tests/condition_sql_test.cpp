@@ -11,6 +11,8 @@
 #include <set>
 
 #include "comptoir/rules/rules.hpp"
+#include "comptoir/storage_pg/pg_store.hpp"
+#include "comptoir/storage_pg/testing.hpp"
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 namespace comptoir {
@@ -22,26 +24,41 @@ using domain::TicketStatus;
 
 constexpr Timestamp kNow = 1'800'000'000;
 
-class ConditionSqlTest : public ::testing::Test {
+// Runs on SQLite, and on PostgreSQL when COMPTOIR_TEST_PG_URL names a server.
+class ConditionSqlTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("comptoir-condsql-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    if (GetParam() == "postgresql") {
+      if (pg::testing::PgUrl() == nullptr) GTEST_SKIP() << "COMPTOIR_TEST_PG_URL is not set";
+      db_ = "comptoir_condsql_" + std::to_string(::getpid());
+      (void)pg::testing::PgAdmin("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
+      ASSERT_EQ(pg::testing::PgAdmin("CREATE DATABASE " + db_), "");
+      pg::PgOptions o;
+      o.url = pg::testing::WithDatabase(pg::testing::PgUrl(), db_);
+      auto s = pg::PgStore::Open(o);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      store_ = std::move(s).value();
+    } else {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("comptoir-condsql-" + std::to_string(::getpid()));
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      auto s = sqlite::SqliteStore::Open({(dir_ / "test.db").string()});
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      store_ = std::move(s).value();
+    }
     ASSERT_TRUE(store_->Migrate().ok());
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!db_.empty())
+      (void)pg::testing::PgAdmin("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::string db_;
+  std::unique_ptr<storage::Store> store_;
 };
 
 const std::vector<std::string> kTags = {"vip", "billing", "bug", "refund", "later"};
@@ -146,7 +163,7 @@ Condition RandomCondition(std::mt19937_64& rng) {
   }
 }
 
-TEST_F(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
+TEST_P(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
   std::mt19937_64 rng(20261121);
   AccountId account;
   std::vector<domain::Ticket> tickets;
@@ -219,6 +236,9 @@ TEST_F(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
   EXPECT_EQ(checked, 600);
   EXPECT_GT(nonempty, 200) << "the random sets should select something often";
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ConditionSqlTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
 }  // namespace comptoir
