@@ -1,6 +1,7 @@
 #include "comptoir/services/view_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "comptoir/rules/rules.hpp"
@@ -56,6 +57,9 @@ domain::Condition Cond(std::string field, std::string op, std::string value) {
 
 // From this many matching tickets a view reads its sort index in order (see Run).
 constexpr std::int64_t kWalkThreshold = 5000;
+// A count that took this long may be served stale for kStaleSeconds after a change.
+constexpr std::int64_t kSlowCountMs = 50;
+constexpr Timestamp kStaleSeconds = 60;
 
 const std::vector<std::string> kDefaultColumns = {"status",  "description", "requester",
                                                   "created", "type",        "priority"};
@@ -75,7 +79,7 @@ Status ViewService::InsertDefaults(Transaction& tx, AccountId account, Timestamp
        {Cond("status", "less_than", "solved"), Cond("assignee_id", "is", "current_user")},
        "updated",
        "desc",
-       "status"},
+       ""},
       {"Unassigned tickets",
        {Cond("status", "less_than", "solved"), Cond("assignee_id", "is", "")},
        "created",
@@ -406,8 +410,14 @@ Result<ViewExecution> ViewService::Run(Transaction& tx, const Context& ctx, doma
   // page; few → collect the matches and sort them. Saved views count from the cache.
   storage::PageRequest page_req = opts.page;
   page_req.count = false;
-  Result<std::int64_t> total =
-      v.id ? CachedCount(tx, ctx, v, groups) : tx.tickets().CountMatching(ctx.account(), q);
+  Result<std::int64_t> total = std::int64_t{0};
+  if (v.id) {
+    auto cached = CachedCount(tx, ctx, v, groups);
+    total =
+        cached.ok() ? Result<std::int64_t>(cached->first) : Result<std::int64_t>(cached.status());
+  } else {
+    total = tx.tickets().CountMatching(ctx.account(), q);
+  }
   if (!total.ok()) {
     if (total.status().code() == ErrorCode::kInvalidArgument) {
       return Status(ErrorCode::kInvalidArgument, std::string(total.status().message()),
@@ -505,9 +515,9 @@ Result<std::int64_t> ViewService::PreviewCount(const Context& ctx, const ViewInp
   return out;
 }
 
-Result<std::int64_t> ViewService::CachedCount(Transaction& tx, const Context& ctx,
-                                              const domain::View& v,
-                                              const std::vector<std::int64_t>& groups) {
+Result<std::pair<std::int64_t, bool>> ViewService::CachedCount(
+    Transaction& tx, const Context& ctx, const domain::View& v,
+    const std::vector<std::int64_t>& groups) {
   storage::TicketQuery q = QueryFor(tx, ctx, v, groups);
   const bool per_user = UsesCaller(v.conditions) || q.filter.restricted;
   CacheKey key{ctx.account().value, v.id.value, per_user ? ctx.actor.user_id.value : 0,
@@ -517,17 +527,23 @@ Result<std::int64_t> ViewService::CachedCount(Transaction& tx, const Context& ct
     std::lock_guard lock(mu_);
     generation = generation_[key.account];
     auto it = counts_.find(key);
-    if (it != counts_.end() && it->second.generation == generation &&
-        it->second.view_updated_at == v.updated_at) {
-      return it->second.value;
+    if (it != counts_.end() && it->second.view_updated_at == v.updated_at) {
+      if (it->second.generation == generation) return std::make_pair(it->second.value, true);
+      if (it->second.compute_ms >= kSlowCountMs && q.now - it->second.computed_at < kStaleSeconds) {
+        return std::make_pair(it->second.value, false);
+      }
     }
   }
+  const auto started = std::chrono::steady_clock::now();
   auto n = tx.tickets().CountMatching(ctx.account(), q);
   if (!n.ok()) return n.status();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
   std::lock_guard lock(mu_);
   if (counts_.size() > 100000) counts_.clear();  // bounded: start again rather than grow
-  counts_[key] = CacheEntry{*n, generation, v.updated_at};
-  return *n;
+  counts_[key] = CacheEntry{*n, generation, v.updated_at, q.now, static_cast<std::int64_t>(ms)};
+  return std::make_pair(*n, true);
 }
 
 Result<ViewCount> ViewService::Count(const Context& ctx, domain::ViewId id) {
@@ -559,7 +575,7 @@ Result<std::vector<ViewCount>> ViewService::CountMany(const Context& ctx,
       }
       auto n = CachedCount(tx, ctx, *v, *groups);
       if (!n.ok()) return n.status();
-      out->push_back(ViewCount{v->id, *n, true, v->active});
+      out->push_back(ViewCount{v->id, n->first, n->second, v->active});
     }
     return Status::Ok();
   }));

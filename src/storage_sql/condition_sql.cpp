@@ -537,7 +537,10 @@ Result<std::string> CompileOrder(const storage::TicketQuery& q) {
     return Status(ErrorCode::kInvalidArgument, "sort_by: " + by + " cannot sort", "InvalidValue");
   }
   const char* dir = q.sort_descending ? " DESC" : " ASC";
-  order += *s + dir;
+  // Few matches (no walk): `+ 0` keeps the planner from walking the sort column's index
+  // over every ticket; it picks the most selective index for the WHERE and sorts.
+  const bool plain_numeric = s->rfind("tickets.", 0) == 0 && *s != "tickets.satisfaction_score";
+  order += (!q.walk_sort_index && plain_numeric) ? "(" + *s + " + 0)" + dir : *s + dir;
   if (*s != "tickets.id") order += std::string(", tickets.id") + dir;
   return order;
 }

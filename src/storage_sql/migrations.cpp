@@ -452,6 +452,7 @@ CREATE INDEX tickets_live_updated ON tickets(account_id, deleted_at, updated_at)
 CREATE INDEX tickets_live_created ON tickets(account_id, deleted_at, created_at);
 CREATE INDEX tickets_live_status ON tickets(account_id, deleted_at, status, updated_at);
 CREATE INDEX tickets_status_since ON tickets(account_id, status, status_updated_at);
+CREATE INDEX tickets_live_solved ON tickets(account_id, deleted_at, solved_at);
 CREATE TABLE views (
   id {{ID}},
   account_id BIGINT NOT NULL,

@@ -96,8 +96,11 @@ class ViewService {
   Result<ViewExecution> Run(storage::Transaction& tx, const Context& ctx, domain::View v,
                             const std::vector<std::int64_t>& groups,
                             const ViewExecuteOptions& opts);
-  Result<std::int64_t> CachedCount(storage::Transaction& tx, const Context& ctx,
-                                   const domain::View& v, const std::vector<std::int64_t>& groups);
+  // The view's count, and whether it is fresh: a count that took long to compute is
+  // served stale (fresh = false) for up to a minute after a ticket change, as Zendesk does.
+  Result<std::pair<std::int64_t, bool>> CachedCount(storage::Transaction& tx, const Context& ctx,
+                                                    const domain::View& v,
+                                                    const std::vector<std::int64_t>& groups);
 
   ServiceEnv env_;
   TicketService& tickets_;
@@ -110,6 +113,8 @@ class ViewService {
     std::int64_t value = 0;
     std::uint64_t generation = 0;
     Timestamp view_updated_at = 0;
+    Timestamp computed_at = 0;
+    std::int64_t compute_ms = 0;
   };
   std::mutex mu_;
   std::map<std::int64_t, std::uint64_t> generation_;  // per account
