@@ -48,6 +48,11 @@ for (const v of extra) {
 }
 views = views.slice(0, 12);
 
+if (process.env.BENCH_ONLY_SETUP) {
+  console.log('{}');
+  process.exit(0);
+}
+
 const execute = {};
 for (const v of views) {
   const times = [];
