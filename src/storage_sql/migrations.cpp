@@ -432,9 +432,10 @@ CREATE INDEX queued_jobs_ready ON queued_jobs(status, run_at);
 // Migration 4: views and automations. Tickets get the times that time-based rules
 // measure from (existing rows start from what they have: the status and assignee as of
 // their last update, the requester as of creation); indexes that let a view page in
-// updated_at / created_at order and the automation sweep find its candidates without a
-// full scan. `automation_firings` remembers which automation fired on which ticket and
-// for which state of it (`period`: the ticket's updated_at before the firing,
+// updated_at / created_at order (carrying the status, so that skipping closed tickets
+// stays in the index; they replace tickets_updated) and the automation sweep find its
+// candidates without a full scan. `automation_firings` remembers which automation fired on which
+// ticket and for which state of it (`period`: the ticket's updated_at before the firing,
 // `result_at`: after it), so that each automation fires at most once per matching period.
 constexpr const char* kViews = R"SQL(
 ALTER TABLE tickets ADD COLUMN status_updated_at BIGINT NOT NULL DEFAULT 0;
@@ -448,8 +449,9 @@ ALTER TABLE tickets ADD COLUMN satisfaction_score TEXT NOT NULL DEFAULT 'unoffer
 UPDATE tickets SET status_updated_at = updated_at, requester_updated_at = created_at,
   initially_assigned_at = CASE WHEN assignee_id IS NULL THEN 0 ELSE updated_at END,
   assigned_at = CASE WHEN assignee_id IS NULL THEN 0 ELSE updated_at END;
-CREATE INDEX tickets_live_updated ON tickets(account_id, deleted_at, updated_at);
-CREATE INDEX tickets_live_created ON tickets(account_id, deleted_at, created_at);
+DROP INDEX tickets_updated;
+CREATE INDEX tickets_live_updated ON tickets(account_id, deleted_at, updated_at, status);
+CREATE INDEX tickets_live_created ON tickets(account_id, deleted_at, created_at, status);
 CREATE INDEX tickets_live_status ON tickets(account_id, deleted_at, status, updated_at);
 CREATE INDEX tickets_status_since ON tickets(account_id, status, status_updated_at);
 CREATE INDEX tickets_live_solved ON tickets(account_id, deleted_at, solved_at);
