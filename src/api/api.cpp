@@ -127,6 +127,8 @@ void RegisterAllRoutes(Routes& r) {
   RegisterWebhookRoutes(r);
   RegisterTargetRoutes(r);
   RegisterEmailRoutes(r);
+  RegisterViewRoutes(r);
+  RegisterAutomationRoutes(r);
 }
 
 struct Api::Impl {

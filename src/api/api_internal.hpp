@@ -75,6 +75,8 @@ void RegisterMacroRoutes(Routes& r);        // macros.cpp: /macros, /tickets/{id
 void RegisterWebhookRoutes(Routes& r);      // webhooks.cpp: /webhooks
 void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_failures
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
+void RegisterViewRoutes(Routes& r);   // views.cpp: /views
+void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

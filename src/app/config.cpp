@@ -63,6 +63,7 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
   if (const char* v = Env("COMPTOIR_SMTP_VERIFY_TLS")) {
     smtp_verify_tls = std::string(v) != "off" && std::string(v) != "0";
   }
+  positive("COMPTOIR_AUTOMATION_SECONDS", automation_seconds);
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }

@@ -36,6 +36,7 @@ struct Config {
   int circuit_cooldown_seconds = 60;  // how long an open circuit stays open
   int smtp_timeout_ms = 60000;        // one SMTP conversation, in total
   bool smtp_verify_tls = true;        // check the smart host's certificate
+  int automation_seconds = 3600;      // period of the cluster-wide automation sweep
 
   std::string BlobDir() const;
 

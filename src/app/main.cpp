@@ -99,6 +99,28 @@ void RegisterMaintenance(services::Services& services, std::chrono::seconds peri
   });
 }
 
+// The automations sweep, once per period across the cluster (Zendesk: hourly).
+void RegisterAutomations(services::Services& services, std::chrono::seconds period) {
+  services.cluster.Every("automations", period, [&services] {
+    const auto started = std::chrono::steady_clock::now();
+    auto r = services.automations.Sweep(services.env.clock.Now());
+    if (!r.ok()) {
+      log::Warn("automation sweep failed", {{"error", r.status().message()}});
+      return;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    if (r->fired > 0 || r->failed > 0 || ms > 1000) {
+      log::Info("automation sweep", {{"automations", r->automations},
+                                     {"candidates", r->candidates},
+                                     {"fired", r->fired},
+                                     {"failed", r->failed},
+                                     {"ms", static_cast<std::int64_t>(ms)}});
+    }
+  });
+}
+
 int Serve(const Config& cfg) {
   const auto started = std::chrono::steady_clock::now();
   sigset_t signals;
@@ -140,6 +162,7 @@ int Serve(const Config& cfg) {
   api_options.live_nodes = [&services] { return services.cluster.LiveNodes(); };
   api::Api api(services, api_options);
   RegisterMaintenance(services, std::chrono::seconds(cfg.sweep_seconds));
+  RegisterAutomations(services, std::chrono::seconds(cfg.automation_seconds));
   if (Status st = services.Start(); !st.ok()) return Fail(st);
 
   http::ServerOptions options;
@@ -233,6 +256,9 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--long-ticket-comments", seed.long_ticket_comments,
                        "Comments on the first (long) ticket");
   add_storage(seed_cmd);
+  auto* sweep_cmd = admin->add_subcommand(
+      "sweep-automations", "Run the automations sweep once now, print what it did (JSON)");
+  add_storage(sweep_cmd);
   auto* create_token = admin->add_subcommand("create-token", "Create an API token for a user");
   create_token->add_option("--email", email, "The user's email address")->required();
   create_token->add_option("--description", description, "What the token is for");
@@ -284,6 +310,7 @@ int main(int argc, char** argv) {
                    : create_account->parsed() ? create_account
                    : create_user->parsed()    ? create_user
                    : seed_cmd->parsed()       ? seed_cmd
+                   : sweep_cmd->parsed()      ? sweep_cmd
                                               : create_token;
   cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
                        was_set(used, "--database"), was_set(used, "--db-pool-size"));
@@ -361,6 +388,17 @@ int main(int argc, char** argv) {
               << ",\"comments\":" << report->comments
               << ",\"long_ticket_id\":" << report->long_ticket_id << ",\"seconds\":" << secs
               << "}\n";
+    return 0;
+  }
+  if (sweep_cmd->parsed()) {
+    const auto started = std::chrono::steady_clock::now();
+    auto report = services.automations.Sweep(clock.Now());
+    if (!report.ok()) return app::Fail(report.status());
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "{\"automations\":" << report->automations
+              << ",\"candidates\":" << report->candidates << ",\"fired\":" << report->fired
+              << ",\"failed\":" << report->failed << ",\"seconds\":" << secs << "}\n";
     return 0;
   }
   // create-token

@@ -4,7 +4,9 @@
 #include "comptoir/domain/validation.hpp"
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
+#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/view_service.hpp"
 
 namespace comptoir::services {
 
@@ -116,6 +118,8 @@ Result<CreatedAccount> AccountService::CreateInTransaction(storage::Transaction&
   COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
   COMPTOIR_RETURN_IF_ERROR(TriggerService::CreateDefaults(tx, out.account, now));
   COMPTOIR_RETURN_IF_ERROR(MacroService::CreateDefaults(tx, out.account, now));
+  COMPTOIR_RETURN_IF_ERROR(ViewService::InsertDefaults(tx, out.account, now));
+  COMPTOIR_RETURN_IF_ERROR(AutomationService::InsertDefaults(tx, out.account, now));
   return out;
 }
 

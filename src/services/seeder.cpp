@@ -143,6 +143,10 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
         t.via_channel = coin(rng) == 1 ? "email" : "web";
         t.created_at = now - age(rng);
         t.updated_at = t.created_at + 3600;
+        t.status_updated_at = t.updated_at;
+        t.requester_updated_at = t.created_at;
+        if (t.assignee_id) t.initially_assigned_at = t.assigned_at = t.updated_at;
+        if (t.status == domain::TicketStatus::kSolved) t.solved_at = t.updated_at;
         const bool long_one = done == 0 && i == 0 && o.long_ticket_comments > 0;
         const int comments = long_one ? o.long_ticket_comments : o.comments_per_ticket;
         std::string first = Paragraph(rng, french);

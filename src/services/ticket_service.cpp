@@ -504,6 +504,29 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
   t.status = status;
   t.via_channel = creating ? in.via_channel : t.via_channel;
   t.updated_at = now;
+  // --- the times that time-based rules (views, automations) measure from ---
+  if (creating || t.status != before.status) t.status_updated_at = now;
+  if (t.assignee_id && t.assignee_id != before.assignee_id) {
+    if (!t.initially_assigned_at) t.initially_assigned_at = now;
+    t.assigned_at = now;
+  }
+  if (!t.assignee_id) t.assigned_at = 0;
+  if (!creating && before.status == TicketStatus::kSolved && t.status == TicketStatus::kOpen) {
+    ++t.reopens;
+  }
+  {
+    const UserId by = has_comment ? comment.author_id : ctx.actor.user_id;
+    if (by && by == t.requester_id) t.requester_updated_at = now;
+    if (by && by == t.assignee_id) t.assignee_updated_at = now;
+    if (has_comment && comment.is_public && by != t.requester_id) {
+      bool by_agent = staff && by == ctx.actor.user_id;
+      if (!by_agent && by != ctx.actor.user_id) {
+        auto author = tx.users().Get(account, by);
+        by_agent = author.ok() && author->is_staff();
+      }
+      if (by_agent) ++t.replies;
+    }
+  }
 
   // --- triggers: the account's rules see this update's changes and may add their own ---
   if (creating && has_comment && !comment.is_public) t.is_public = false;
@@ -563,6 +586,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
   audit.ticket_id = t.id;
   audit.author_id = ctx.actor.user_id ? ctx.actor.user_id : t.requester_id;
   audit.via_channel = in.via_channel;
+  audit.via_source = in.via_source;
   audit.created_at = now;
   json::object meta{{"system", json::object{{"ip_address", ctx.ip_address}}},
                     {"custom", in.metadata}};
@@ -715,7 +739,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
       if (inc.status == TicketStatus::kSolved || inc.status == TicketStatus::kClosed) continue;
       TicketStatus prev = inc.status;
       inc.status = TicketStatus::kSolved;
-      inc.solved_at = inc.updated_at = now;
+      inc.solved_at = inc.updated_at = inc.status_updated_at = now;
       if (!inc.assignee_id) inc.assignee_id = t.assignee_id;
       COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(inc));
       domain::Audit a;
@@ -796,6 +820,11 @@ void Restrict(storage::TicketFilter& f, const Context& ctx, const domain::Ticket
   f.restricted_shared_organizations = scope.shared_organizations;
 }
 }  // namespace
+
+void TicketService::RestrictToCaller(Transaction& tx, const Context& ctx,
+                                     storage::TicketFilter& filter) {
+  Restrict(filter, ctx, ScopeOf(tx, ctx));
+}
 
 Result<storage::Page<domain::Ticket>> TicketService::List(const Context& ctx,
                                                           storage::TicketFilter filter,

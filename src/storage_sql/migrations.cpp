@@ -429,6 +429,75 @@ CREATE UNIQUE INDEX queued_jobs_key ON queued_jobs(account_id, idempotency_key);
 CREATE INDEX queued_jobs_ready ON queued_jobs(status, run_at);
 )SQL";
 
+// Migration 4: views and automations. Tickets get the times that time-based rules
+// measure from (existing rows start from what they have: the status and assignee as of
+// their last update, the requester as of creation); indexes that let a view page in
+// updated_at / created_at order (carrying the status, so that skipping closed tickets
+// stays in the index; they replace tickets_updated) and the automation sweep find its
+// candidates without a full scan. `automation_firings` remembers which automation fired on which
+// ticket and for which state of it (`period`: the ticket's updated_at before the firing,
+// `result_at`: after it), so that each automation fires at most once per matching period.
+constexpr const char* kViews = R"SQL(
+ALTER TABLE tickets ADD COLUMN status_updated_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN initially_assigned_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN assigned_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN requester_updated_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN assignee_updated_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN reopens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN replies INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN satisfaction_score TEXT NOT NULL DEFAULT 'unoffered';
+UPDATE tickets SET status_updated_at = updated_at, requester_updated_at = created_at,
+  initially_assigned_at = CASE WHEN assignee_id IS NULL THEN 0 ELSE updated_at END,
+  assigned_at = CASE WHEN assignee_id IS NULL THEN 0 ELSE updated_at END;
+DROP INDEX tickets_updated;
+CREATE INDEX tickets_live_updated ON tickets(account_id, deleted_at, updated_at, status);
+CREATE INDEX tickets_live_created ON tickets(account_id, deleted_at, created_at, status);
+CREATE INDEX tickets_live_status ON tickets(account_id, deleted_at, status, updated_at);
+CREATE INDEX tickets_status_since ON tickets(account_id, status, status_updated_at);
+CREATE INDEX tickets_live_solved ON tickets(account_id, deleted_at, solved_at);
+CREATE TABLE views (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  raw_title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL,
+  is_default INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  restriction_type INTEGER NOT NULL,
+  restriction_ids TEXT NOT NULL DEFAULT '[]',
+  conditions TEXT NOT NULL DEFAULT '{}',
+  output TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX views_account ON views(account_id, position, id);
+CREATE TABLE automations (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  raw_title TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL,
+  is_default INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  conditions TEXT NOT NULL DEFAULT '{}',
+  actions TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX automations_account ON automations(account_id, position, id);
+CREATE TABLE automation_firings (
+  account_id BIGINT NOT NULL,
+  automation_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL,
+  period BIGINT NOT NULL,
+  result_at BIGINT NOT NULL,
+  fired_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, automation_id, ticket_id, period)
+);
+CREATE INDEX automation_firings_ticket ON automation_firings(account_id, ticket_id);
+)SQL";
+
 // Triggers (issue 5): categories and the rules themselves; conditions and actions are
 // Zendesk's JSON, stored as text.
 constexpr const char* kTriggers = R"SQL(
@@ -612,6 +681,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {1, "people", Render(kPeople, dialect)},
       {2, "tickets", Render(kTickets, dialect)},
       {3, "cluster", Render(kCluster, dialect)},
+      {4, "views", Render(kViews, dialect)},
       {5, "triggers", Render(kTriggers, dialect)},
       {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},

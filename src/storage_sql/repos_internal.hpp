@@ -287,6 +287,11 @@ class SqlTickets final : public TicketRepository {
   Result<std::vector<std::pair<std::string, std::int64_t>>> TagCounts(AccountId account,
                                                                       int limit) override;
   Status ReassignUser(AccountId account, UserId from, UserId to) override;
+  Result<Page<domain::Ticket>> ListMatching(AccountId account, const TicketQuery& q,
+                                            const PageRequest& page) override;
+  Result<std::int64_t> CountMatching(AccountId account, const TicketQuery& q) override;
+  Result<std::vector<TicketId>> MatchingIds(AccountId account, const TicketQuery& q,
+                                            std::int64_t limit) override;
 
  private:
   Status WriteSideTables(const domain::Ticket& t);
@@ -383,6 +388,19 @@ class SqlTriggerCategories final : public TriggerCategoryRepository {
   Connection& c_;
 };
 
+class SqlViews final : public ViewRepository {
+ public:
+  explicit SqlViews(Connection& c) : c_(c) {}
+  Result<domain::View> Get(AccountId account, domain::ViewId id) override;
+  Result<std::vector<domain::View>> List(AccountId account) override;
+  Result<domain::ViewId> Insert(const domain::View& v) override;
+  Status Update(const domain::View& v) override;
+  Status Delete(AccountId account, domain::ViewId id) override;
+
+ private:
+  Connection& c_;
+};
+
 class SqlTriggers final : public TriggerRepository {
  public:
   explicit SqlTriggers(Connection& c) : c_(c) {}
@@ -451,6 +469,23 @@ class SqlDelivery final : public DeliveryRepository {
   Result<Page<Broadcast>> ListBroadcastsFor(AccountId account, UserId user,
                                             const PageRequest& page) override;
   Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user, Timestamp at) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlAutomations final : public AutomationRepository {
+ public:
+  explicit SqlAutomations(Connection& c) : c_(c) {}
+  Result<domain::Automation> Get(AccountId account, domain::AutomationId id) override;
+  Result<std::vector<domain::Automation>> List(AccountId account) override;
+  Result<domain::AutomationId> Insert(const domain::Automation& a) override;
+  Status Update(const domain::Automation& a) override;
+  Status Delete(AccountId account, domain::AutomationId id) override;
+  Result<bool> HasFired(AccountId account, domain::AutomationId automation, TicketId ticket,
+                        Timestamp updated_at) override;
+  Result<bool> RecordFiring(const AutomationFiring& f) override;
+  Result<std::int64_t> CountFirings(AccountId account, domain::AutomationId automation) override;
 
  private:
   Connection& c_;

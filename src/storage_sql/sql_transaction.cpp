@@ -66,7 +66,9 @@ struct SqlTransaction::Repos {
         trigger_categories(c),
         triggers(c),
         macros(c),
-        delivery(c) {}
+        delivery(c),
+        views(c),
+        automations(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -93,6 +95,8 @@ struct SqlTransaction::Repos {
   SqlTriggers triggers;
   SqlMacros macros;
   SqlDelivery delivery;
+  SqlViews views;
+  SqlAutomations automations;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -135,5 +139,7 @@ storage::TriggerCategoryRepository& SqlTransaction::trigger_categories() {
 }
 storage::TriggerRepository& SqlTransaction::triggers() { return repos_->triggers; }
 storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
+storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
+storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
 
 }  // namespace comptoir::sql

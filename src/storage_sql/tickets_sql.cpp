@@ -1,5 +1,6 @@
 // SQL for tickets (with their tag and collaborator side tables), comments, audits and
 // attachments.
+#include "condition_sql.hpp"
 #include "repos_internal.hpp"
 #include "sql_util.hpp"
 
@@ -12,7 +13,8 @@ constexpr const char* kTicketCols =
     "priority, type, requester_id, submitter_id, assignee_id, organization_id, group_id, "
     "brand_id, ticket_form_id, problem_id, collaborator_ids, follower_ids, email_cc_ids, tags, "
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
-    "solved_at, deleted_at";
+    "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
+    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score";
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -47,6 +49,14 @@ domain::Ticket MapTicket(const Row& r) {
   t.updated_at = r.Int(28);
   t.solved_at = r.Int(29);
   t.deleted_at = r.Int(30);
+  t.status_updated_at = r.Int(31);
+  t.initially_assigned_at = r.Int(32);
+  t.assigned_at = r.Int(33);
+  t.requester_updated_at = r.Int(34);
+  t.assignee_updated_at = r.Int(35);
+  t.reopens = static_cast<int>(r.Int(36));
+  t.replies = static_cast<int>(r.Int(37));
+  t.satisfaction_score = r.Text(38);
   return t;
 }
 
@@ -80,7 +90,15 @@ Params TicketValues(const domain::Ticket& t) {
           t.created_at,
           t.updated_at,
           t.solved_at,
-          t.deleted_at};
+          t.deleted_at,
+          t.status_updated_at,
+          t.initially_assigned_at,
+          t.assigned_at,
+          t.requester_updated_at,
+          t.assignee_updated_at,
+          static_cast<std::int64_t>(t.reopens),
+          static_cast<std::int64_t>(t.replies),
+          t.satisfaction_score};
 }
 
 std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params) {
@@ -304,8 +322,10 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
       "recipient, status, priority, type, requester_id, submitter_id, assignee_id, "
       "organization_id, group_id, brand_id, ticket_form_id, problem_id, collaborator_ids, "
       "follower_ids, email_cc_ids, tags, custom_fields, via_channel, via_source, is_public, "
-      "due_at, created_at, updated_at, solved_at, deleted_at) VALUES (" +
-          Placeholders(30) + ") RETURNING id",
+      "due_at, created_at, updated_at, solved_at, deleted_at, status_updated_at, "
+      "initially_assigned_at, assigned_at, requester_updated_at, assignee_updated_at, reopens, "
+      "replies, satisfaction_score) VALUES (" +
+          Placeholders(38) + ") RETURNING id",
       TicketValues(t));
   if (!id.ok()) return std::move(id).TakeStatus();
   domain::Ticket copy = t;
@@ -325,8 +345,10 @@ Status SqlTickets::Update(const domain::Ticket& t) {
       "submitter_id = ?, assignee_id = ?, organization_id = ?, group_id = ?, brand_id = ?, "
       "ticket_form_id = ?, problem_id = ?, collaborator_ids = ?, follower_ids = ?, "
       "email_cc_ids = ?, tags = ?, custom_fields = ?, via_channel = ?, via_source = ?, "
-      "is_public = ?, due_at = ?, created_at = ?, updated_at = ?, solved_at = ?, deleted_at = ? "
-      "WHERE account_id = ? AND id = ?",
+      "is_public = ?, due_at = ?, created_at = ?, updated_at = ?, solved_at = ?, deleted_at = ?, "
+      "status_updated_at = ?, initially_assigned_at = ?, assigned_at = ?, "
+      "requester_updated_at = ?, assignee_updated_at = ?, reopens = ?, replies = ?, "
+      "satisfaction_score = ? WHERE account_id = ? AND id = ?",
       p));
   return WriteSideTables(t);
 }
@@ -367,6 +389,66 @@ Status SqlTickets::ReassignUser(AccountId account, UserId from, UserId to) {
     if (!n.ok()) return std::move(n).TakeStatus();
   }
   return Status::Ok();
+}
+
+Result<Page<domain::Ticket>> SqlTickets::ListMatching(AccountId account, const TicketQuery& q,
+                                                      const PageRequest& page) {
+  Params params;
+  std::string where = TicketWhere(account, q.filter, params);
+  COMPTOIR_RETURN_IF_ERROR(CompileConditions(q, c_.dialect(), where, params));
+  Page<domain::Ticket> out;
+  const int limit = page.limit <= 0 ? 100 : page.limit;
+  if (page.count) {
+    auto n = c_.Query("SELECT COUNT(*) FROM tickets WHERE " + where, params);
+    if (!n.ok()) return std::move(n).TakeStatus();
+    out.total = (*n)[0].Int(0);
+  }
+  std::string sql = std::string("SELECT ") + kTicketCols + " FROM tickets WHERE " + where;
+  if (page.cursor) {
+    if (page.after_id) {
+      sql += " AND tickets.id > ?";
+      params.emplace_back(page.after_id);
+    }
+    sql += " ORDER BY tickets.id ASC LIMIT ?";
+    params.emplace_back(static_cast<std::int64_t>(limit + 1));
+  } else {
+    auto order = CompileOrder(q);
+    if (!order.ok()) return order.status();
+    sql += " ORDER BY " + *order + " LIMIT ? OFFSET ?";
+    params.emplace_back(static_cast<std::int64_t>(limit + 1));
+    params.emplace_back(static_cast<std::int64_t>(page.offset));
+  }
+  auto rows = c_.Query(sql, params);
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  out.has_more = static_cast<int>(rows->size()) > limit;
+  if (out.has_more) rows->pop_back();
+  out.items.reserve(rows->size());
+  for (const auto& r : *rows) out.items.push_back(MapTicket(r));
+  out.has_before = page.cursor ? page.after_id != 0 : page.offset > 0;
+  return out;
+}
+
+Result<std::int64_t> SqlTickets::CountMatching(AccountId account, const TicketQuery& q) {
+  Params params;
+  std::string where = TicketWhere(account, q.filter, params);
+  COMPTOIR_RETURN_IF_ERROR(CompileConditions(q, c_.dialect(), where, params));
+  auto rows = c_.Query("SELECT COUNT(*) FROM tickets WHERE " + where, params);
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  return (*rows)[0].Int(0);
+}
+
+Result<std::vector<TicketId>> SqlTickets::MatchingIds(AccountId account, const TicketQuery& q,
+                                                      std::int64_t limit) {
+  Params params;
+  std::string where = TicketWhere(account, q.filter, params);
+  COMPTOIR_RETURN_IF_ERROR(CompileConditions(q, c_.dialect(), where, params));
+  params.emplace_back(limit);
+  auto rows = c_.Query("SELECT tickets.id FROM tickets WHERE " + where + " LIMIT ?", params);
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  std::vector<TicketId> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.emplace_back(r.Int(0));
+  return out;
 }
 
 // --- comments ---
@@ -416,9 +498,9 @@ Result<CommentId> SqlComments::Insert(const domain::Comment& c) {
 Status SqlComments::Update(const domain::Comment& c) {
   return ExecOne(c_,
                  "UPDATE ticket_comments SET author_id = ?, body = ?, html_body = ?, "
-                 "plain_body = ?, is_public = ? WHERE account_id = ? AND id = ?",
+                 "plain_body = ?, is_public = ?, created_at = ? WHERE account_id = ? AND id = ?",
                  {c.author_id.value, c.body, c.html_body, c.plain_body, Bool(c.is_public),
-                  c.account_id.value, c.id.value});
+                  c.created_at, c.account_id.value, c.id.value});
 }
 
 Status SqlComments::ReassignAuthor(AccountId account, UserId from, UserId to) {
@@ -465,10 +547,11 @@ Result<AuditId> SqlAudits::Insert(const domain::Audit& a) {
 }
 
 Status SqlAudits::Update(const domain::Audit& a) {
-  return ExecOne(c_,
-                 "UPDATE ticket_audits SET metadata = ?, events = ? WHERE account_id = ? AND "
-                 "id = ?",
-                 {a.metadata, boost::json::serialize(a.events), a.account_id.value, a.id.value});
+  return ExecOne(
+      c_,
+      "UPDATE ticket_audits SET metadata = ?, events = ?, created_at = ? WHERE "
+      "account_id = ? AND id = ?",
+      {a.metadata, boost::json::serialize(a.events), a.created_at, a.account_id.value, a.id.value});
 }
 
 // --- attachments ---

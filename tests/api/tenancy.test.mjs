@@ -261,6 +261,23 @@ async function populate(api, m) {
   assert.equal((await waitJob(api, job.id)).json.job_status.status, 'completed');
   ids.queuedJob = (await must(api.get('/api/v2/queued_jobs.json'))).queued_jobs[0].id;
 
+  // Business rules: a group view and an automation.
+  ids.view = (await must(api.post('/api/v2/views.json', {
+    view: {
+      title: `${m} view`, description: `${m} view description`,
+      all: [{ field: 'status', operator: 'less_than', value: 'solved' }, { field: 'current_tags', operator: 'includes', value: `${m}_ttag` }],
+      restriction: { type: 'Group', ids: [ids.group] },
+    },
+  }))).view.id;
+  ids.automation = (await must(api.post('/api/v2/automations.json', {
+    automation: {
+      title: `${m} automation`,
+      conditions: { all: [{ field: 'status', operator: 'is', value: 'pending' }, { field: 'PENDING', operator: 'greater_than', value: '48' },
+        { field: 'current_tags', operator: 'not_includes', value: `${m}_reminded` }] },
+      actions: [{ field: 'current_tags', value: `${m}_reminded` }],
+    },
+  }))).automation.id;
+
   // The end user files a request and signs in with a browser.
   const login = await api.post('/access/login', { email: ids.endUserEmail, password: USER_PASSWORD }, {
     auth: 'none',
@@ -315,6 +332,8 @@ async function snapshot(api, ids) {
     '/api/v2/audit_logs.json?per_page=100',
     '/api/v2/sessions.json?per_page=100',
     '/api/v2/ticket_audits.json?per_page=100',
+    '/api/v2/views.json',
+    '/api/v2/automations.json',
     `/api/v2/attachments/${ids.attachment}.json`,
     `/api/v2/users/${ids.endUser}/identities.json`,
     `/api/v2/users/${ids.agent}/identities.json`,
@@ -485,6 +504,8 @@ function paramValue(segments, i, ids) {
     targets: ids.target,
     target_failures: ids.target, // none in A: any id answers 404 to B
     agent_broadcasts: ids.broadcast,
+    views: ids.view,
+    automations: ids.automation,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -516,6 +537,8 @@ function queryFor(pattern, a) {
     organization_memberships: [a.orgMembership],
     triggers: [a.trigger],
     macros: [a.macro],
+    views: [a.view],
+    automations: [a.automation],
   };
   const q = new URLSearchParams({
     include: 'users,groups,organizations,identities,comment_count,last_audits',
@@ -605,6 +628,12 @@ function bodyFor(a) {
     password: 'Pr0be-Passw0rd-B',
     previous_password: USER_PASSWORD,
     email: a.agentEmail,
+    view: { title: 'B probe', all: [{ field: 'status', operator: 'less_than', value: 'solved' }], restriction: { type: 'Group', ids: [a.group] } },
+    views: [{ id: a.view, position: 1, active: false }],
+    view_ids: [a.view],
+    automation: { title: 'B probe', conditions: { all: [{ field: 'status', operator: 'is', value: 'open' }, { field: 'OPEN', operator: 'greater_than', value: '2' }, { field: 'group_id', operator: 'is', value: String(a.group) }] }, actions: [{ field: 'status', value: 'pending' }] },
+    automations: [{ id: a.automation, position: 1, active: false }],
+    automation_ids: [a.automation],
   };
 }
 

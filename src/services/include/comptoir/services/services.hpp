@@ -6,6 +6,7 @@
 
 #include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
+#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/cluster.hpp"
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
@@ -21,6 +22,7 @@
 #include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/view_service.hpp"
 
 namespace comptoir::services {
 
@@ -31,6 +33,7 @@ struct ServicesOptions {
   ClusterOptions cluster;
   QueueOptions queue;
   DeliveryOptions delivery;
+  AutomationOptions automations;
 };
 
 struct Services {
@@ -53,16 +56,19 @@ struct Services {
         triggers(env),
         tickets(env, users, uploads, ticket_fields, &triggers),
         macros(env, tickets, options.delivery.placeholders),
-        delivery(env, queue, options.delivery) {
+        delivery(env, queue, options.delivery),
+        views(env, tickets),
+        automations(env, tickets, options.automations) {
     delivery.RegisterHandlers();
-    // Trigger effects (notifications, webhooks, targets) become jobs in the ticket's
-    // transaction.
-    tickets.SetEffectSink([this](storage::Transaction& tx, const Context& ctx,
-                                 const domain::Ticket& ticket, const domain::Audit& audit,
-                                 const std::vector<rules::Effect>& effects,
-                                 boost::json::array& audit_events) {
+    // Rule effects (notifications, webhooks, targets) of triggers and automations become
+    // jobs in the ticket's transaction.
+    auto sink = [this](storage::Transaction& tx, const Context& ctx, const domain::Ticket& ticket,
+                       const domain::Audit& audit, const std::vector<rules::Effect>& effects,
+                       boost::json::array& audit_events) {
       return delivery.ApplyEffects(tx, ctx, ticket, audit, effects, audit_events);
-    });
+    };
+    tickets.SetEffectSink(sink);
+    automations.SetEffectSink(sink);
     // An enqueue on any node wakes this node's idle workers.
     store.Subscribe([this](const std::string& event) {
       if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
@@ -75,6 +81,16 @@ struct Services {
       if (ec || !v.is_object()) return;
       if (const auto* id = v.get_object().if_contains("account_id"); id && id->is_int64()) {
         triggers.Invalidate(AccountId(id->get_int64()));
+      }
+    });
+    // A ticket change on any node makes the account's cached view counts stale.
+    store.Subscribe([this](const std::string& event) {
+      if (event.find(R"("type":"ticket")") == std::string::npos) return;
+      boost::system::error_code ec;
+      auto v = boost::json::parse(event, ec);
+      if (ec || !v.is_object()) return;
+      if (const auto* a = v.as_object().if_contains("account_id"); a && a->is_int64()) {
+        views.TicketsChanged(AccountId(a->as_int64()));
       }
     });
   }
@@ -109,6 +125,8 @@ struct Services {
   TicketService tickets;             // tickets, comments, audits, requests
   MacroService macros;               // macros: canned responses applied to tickets
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
+  ViewService views;                 // views: saved ticket lists and their counts
+  AutomationService automations;     // time-based rules and their hourly sweep
 };
 
 }  // namespace comptoir::services

@@ -66,11 +66,36 @@ struct TicketInput {
   std::string updated_stamp;  // ISO-8601 updated_at the client last saw
   std::string via_channel = "api";
   boost::json::object metadata;  // audit metadata.custom
+  std::string via_source;        // audit via source JSON ("" = the default)
 };
 
 struct TicketChange {
   domain::Ticket ticket;
   domain::Audit audit;
+};
+
+// The rule a change comes from, for the audit's via source:
+// {"rel":"automation","from":{"id":…,"title":…},"to":{}}.
+struct RuleSource {
+  std::string rel = "automation";
+  std::int64_t id = 0;
+  std::string title;
+};
+
+// A ticket imported with its history (POST /imports/tickets): times as given, comments
+// in order with their authors and times; no rules run.
+struct ImportComment {
+  std::optional<std::string> body, html_body;
+  bool is_public = true;
+  std::int64_t author_id = 0;  // default: the requester
+  Timestamp created_at = 0;    // default: the ticket's created_at
+};
+struct TicketImportInput {
+  TicketInput ticket;  // subject, requester, assignee, group, status, tags, fields, …
+  std::vector<ImportComment> comments;
+  Timestamp created_at = 0;  // default: now
+  Timestamp updated_at = 0;  // default: the last comment's time, else created_at
+  Timestamp solved_at = 0;   // default (solved / closed): updated_at
 };
 
 struct MergeInput {
@@ -146,6 +171,18 @@ class TicketService {
 
   // The ticket access scope of the caller (their groups, or shared organisations).
   domain::TicketScope ScopeOf(storage::Transaction& tx, const Context& ctx);
+  // Applies what a rule made of a ticket: the fields of `desired` that differ from the
+  // stored ticket `id` are written as one update by the system through the ordinary
+  // ticket rules (via "rule", the audit's source naming the rule); `extra_events` (e.g.
+  // Notification events) are added to that audit. Used by the automation sweep.
+  Result<TicketChange> ApplyAsRule(storage::Transaction& tx, const Context& ctx, TicketId id,
+                                   const domain::Ticket& desired, const RuleSource& source,
+                                   const boost::json::array& extra_events);
+  // Imports a ticket with its past (admins): kValidation as Create, kPermissionDenied.
+  Result<TicketChange> Import(const Context& ctx, const TicketImportInput& in);
+  // Narrows `filter` to the tickets the caller may see (lists, views).
+  void RestrictToCaller(storage::Transaction& tx, const Context& ctx,
+                        storage::TicketFilter& filter);
 
  private:
   Result<TicketChange> Apply(storage::Transaction& tx, const Context& ctx, domain::Ticket& t,

@@ -378,6 +378,30 @@ struct TicketFilter {
   std::string sort_by = "id";
 };
 
+// A view's or the automation sweep's question, answered by compiling the condition tree
+// to SQL (the same tree `rules` evaluates in memory). `filter` narrows it first (the
+// caller's access restriction; statuses for the sweep; its paging fields are unused).
+// Time conditions count whole hours back from `now`; "current_user" / "current_groups"
+// take the asking user's values.
+struct TicketQuery {
+  TicketFilter filter;
+  domain::ConditionSet conditions;
+  Timestamp now = 0;
+  UserId current_user;
+  std::vector<std::int64_t> current_groups;
+  // A view column id ("created", "updated", "status", "priority", "nice_id", "type",
+  // "due_date", "solved", "assigned", "updated_requester", "updated_assignee",
+  // "requester", "assignee", "group", "organization", "satisfaction_score"); "" = created.
+  std::string sort_by;
+  bool sort_descending = true;
+  std::string group_by;  // the same ids; "" = not grouped
+  bool group_descending = false;
+  // A plan hint for big results: read the rows in the sort column's index order and
+  // stop at the page, rather than collect every match and sort it (the caller knows
+  // how many match from its cached count).
+  bool walk_sort_index = false;
+};
+
 class TicketRepository {
  public:
   virtual ~TicketRepository() = default;
@@ -397,6 +421,16 @@ class TicketRepository {
                                                                               int limit) = 0;
   // Moves requester / submitter / collaborator references from one user to another.
   virtual Status ReassignUser(AccountId account, UserId from, UserId to) = 0;
+  // Live tickets matching `q`: offset pages in the query's order, or (page.cursor) pages
+  // by ascending id after page.after_id (the automation sweep). kInvalidArgument for a
+  // condition that cannot be compiled (unknown field or operator, bad value).
+  virtual Result<Page<domain::Ticket>> ListMatching(AccountId account, const TicketQuery& q,
+                                                    const PageRequest& page) = 0;
+  virtual Result<std::int64_t> CountMatching(AccountId account, const TicketQuery& q) = 0;
+  // The ids of the live tickets matching `q` (in no particular order), at most `limit`:
+  // the automation sweep's candidates, read once and then processed in batches.
+  virtual Result<std::vector<TicketId>> MatchingIds(AccountId account, const TicketQuery& q,
+                                                    std::int64_t limit) = 0;
 };
 
 class CommentRepository {
@@ -665,6 +699,47 @@ class DeliveryRepository {
   // kNotFound when the broadcast does not address `user`.
   virtual Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user,
                                    Timestamp at) = 0;
+};
+
+// Views, ordered by position then id. Visibility (restriction) is the service's call.
+class ViewRepository {
+ public:
+  virtual ~ViewRepository() = default;
+  virtual Result<domain::View> Get(AccountId account, domain::ViewId id) = 0;
+  virtual Result<std::vector<domain::View>> List(AccountId account) = 0;
+  virtual Result<domain::ViewId> Insert(const domain::View& v) = 0;
+  virtual Status Update(const domain::View& v) = 0;
+  virtual Status Delete(AccountId account, domain::ViewId id) = 0;
+};
+
+// One firing of an automation on a ticket: `period` is the ticket's updated_at when it
+// matched, `result_at` its updated_at after the automation's change.
+struct AutomationFiring {
+  AccountId account_id;
+  domain::AutomationId automation_id;
+  TicketId ticket_id;
+  Timestamp period = 0;
+  Timestamp result_at = 0;
+  Timestamp fired_at = 0;
+};
+
+class AutomationRepository {
+ public:
+  virtual ~AutomationRepository() = default;
+  virtual Result<domain::Automation> Get(AccountId account, domain::AutomationId id) = 0;
+  // Ordered by position, then id.
+  virtual Result<std::vector<domain::Automation>> List(AccountId account) = 0;
+  virtual Result<domain::AutomationId> Insert(const domain::Automation& a) = 0;
+  virtual Status Update(const domain::Automation& a) = 0;
+  virtual Status Delete(AccountId account, domain::AutomationId id) = 0;
+  // Whether the automation already fired on the ticket in the state `updated_at`
+  // (as the state it matched in, or the state its own change produced).
+  virtual Result<bool> HasFired(AccountId account, domain::AutomationId automation, TicketId ticket,
+                                Timestamp updated_at) = 0;
+  // Records a firing: false when the same (automation, ticket, period) is already
+  // recorded (another node got there first).
+  virtual Result<bool> RecordFiring(const AutomationFiring& f) = 0;
+  virtual Result<std::int64_t> CountFirings(AccountId account, domain::AutomationId automation) = 0;
 };
 
 }  // namespace comptoir::storage

@@ -43,6 +43,8 @@ class SqlTransaction final : public storage::Transaction {
   storage::TriggerRepository& triggers() override;
   storage::MacroRepository& macros() override;
   storage::DeliveryRepository& delivery() override;
+  storage::ViewRepository& views() override;
+  storage::AutomationRepository& automations() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
