@@ -2,9 +2,9 @@
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"
+#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
-#include "comptoir/services/automation_service.hpp"
 #include "comptoir/services/user_service.hpp"
 #include "comptoir/services/view_service.hpp"
 
