@@ -72,6 +72,7 @@ Result<TicketChange> TicketService::Import(const Context& ctx, const TicketImpor
   Result<TicketChange> out = NotFound();
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
     TicketInput first = in.ticket;
+    first.run_triggers = false;  // imports run no business rules (no auto-reply)
     first.via_channel = "api";
     const bool closed = first.status && *first.status == "closed";
     if (closed) first.status = "solved";

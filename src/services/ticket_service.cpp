@@ -534,7 +534,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
   rules::CycleResult cycle;
   rules::UpdateFacts facts;
   TriggerSet trigger_set;
-  if (triggers_) {
+  if (triggers_ && in.run_triggers) {
     auto set = triggers_->Active(tx, account);
     if (!set.ok()) return set.status();
     trigger_set = *set;

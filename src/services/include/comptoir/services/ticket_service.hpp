@@ -48,6 +48,8 @@ struct UserRef {
 };
 
 struct TicketInput {
+  // Business rules (triggers) run on this write; false for imports, as in Zendesk.
+  bool run_triggers = true;
   std::optional<std::string> subject, raw_subject, external_id, recipient, status, priority, type,
       assignee_email;
   std::optional<std::int64_t> requester_id, submitter_id, assignee_id, group_id, organization_id,
