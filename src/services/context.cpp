@@ -54,4 +54,17 @@ Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,
   return tx.audit_logs().Insert(e);
 }
 
+Result<std::vector<std::int64_t>> CallerGroupIds(storage::Transaction& tx, const Context& ctx) {
+  std::vector<std::int64_t> out;
+  if (!ctx.actor.user_id) return out;
+  storage::MembershipFilter f;
+  f.user_id = ctx.actor.user_id;
+  storage::PageRequest p;
+  p.limit = 1000;
+  auto gm = tx.group_memberships().List(ctx.account(), f, p);
+  if (!gm.ok()) return gm.status();
+  for (const auto& m : gm->items) out.push_back(m.group_id.value);
+  return out;
+}
+
 }  // namespace comptoir::services

@@ -6,6 +6,7 @@
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
+#include "comptoir/html/sanitize.hpp"
 #include "comptoir/mail/mail.hpp"
 #include "comptoir/template/template.hpp"
 #include "comptoir/webhooks/http_client.hpp"
@@ -314,30 +315,6 @@ std::string ResponseJson(const webhooks::Response& res) {
 }
 
 std::string NewSecret() { return crypto::RandomAlnum(40); }
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string NewlinesToBr(std::string_view s) {
   std::string out;
@@ -901,7 +878,7 @@ Status DeliveryService::HandleTarget(const JobLease& lease) {
           {"to_email", Str(cfg, "email")},
           {"subject", Str(p, "subject").empty() ? Str(cfg, "subject") : Str(p, "subject")},
           {"text", message},
-          {"html", NewlinesToBr(HtmlEscape(message))},
+          {"html", NewlinesToBr(html::EscapeHtml(message))},
           {"ticket_id", Int(p, "ticket_id")}};
       return EnqueueEmail(tx, account, mail, job.idempotency_key + ":email");
     });
@@ -1240,7 +1217,7 @@ Result<storage::Broadcast> DeliveryService::CreateBroadcast(
     auto id = tx.delivery().InsertBroadcast(b, recipients);
     if (!id.ok()) return id.status();
     b.id = *id;
-    const std::string html = NewlinesToBr(HtmlEscape(message));
+    const std::string html = NewlinesToBr(html::EscapeHtml(message));
     for (UserId u : recipients) {
       json::object mail{
           {"to_user_id", u.value}, {"subject", b.subject}, {"text", message}, {"html", html}};

@@ -55,19 +55,6 @@ Macro Default(AccountId account, Timestamp now, int position, std::string title,
 
 }  // namespace
 
-Result<std::vector<std::int64_t>> MacroService::GroupsOf(Transaction& tx, const Context& ctx) {
-  std::vector<std::int64_t> out;
-  if (!ctx.actor.user_id) return out;
-  storage::MembershipFilter f;
-  f.user_id = ctx.actor.user_id;
-  storage::PageRequest p;
-  p.limit = 1000;
-  auto gm = tx.group_memberships().List(ctx.account(), f, p);
-  if (!gm.ok()) return gm.status();
-  for (const auto& m : gm->items) out.push_back(m.group_id.value);
-  return out;
-}
-
 bool MacroService::Visible(const Context& ctx, const std::vector<std::int64_t>& groups,
                            const Macro& m) const {
   if (ctx.actor.is_admin() || ctx.actor.system) return true;
@@ -95,7 +82,7 @@ Result<std::vector<Macro>> MacroService::List(const Context& ctx, const MacroFil
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
     auto all = tx.macros().List(ctx.account());
     if (!all.ok()) return all.status();
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     Context as_agent = ctx;
     if (f.only_viewable) as_agent.actor.role = domain::Role::kAgent;
@@ -148,7 +135,7 @@ Result<Macro> MacroService::Get(const Context& ctx, MacroId id) {
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
     auto m = tx.macros().Get(ctx.account(), id);
     if (!m.ok()) return Status::Ok();
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     if (Visible(ctx, *groups, *m)) out = *m;
     return Status::Ok();
@@ -252,7 +239,7 @@ Result<Macro> MacroService::Update(const Context& ctx, MacroId id, const MacroIn
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
     auto m = tx.macros().Get(ctx.account(), id);
     if (!m.ok()) return m.status();
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     if (!Visible(ctx, *groups, *m)) return NotFound();
     if (!Editable(ctx, *m)) return PermissionDenied("Agents may only change their personal macros");
@@ -267,7 +254,7 @@ Status MacroService::Delete(const Context& ctx, MacroId id) { return DestroyMany
 Status MacroService::DestroyMany(const Context& ctx, const std::vector<MacroId>& ids) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   return env_.store.Write([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     const Timestamp now = env_.clock.Now();
     for (auto id : ids) {
@@ -288,7 +275,7 @@ Result<std::vector<Macro>> MacroService::UpdateMany(const Context& ctx,
   if (!ctx.actor.is_staff()) return PermissionDenied();
   std::vector<Macro> out;
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     const Timestamp now = env_.clock.Now();
     for (const auto& p : patches) {

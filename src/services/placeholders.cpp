@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "comptoir/common/clock.hpp"
+#include "comptoir/html/sanitize.hpp"
 
 namespace comptoir::services {
 
@@ -35,33 +36,6 @@ json::object Person(const domain::User& u) {
           {"notes", u.notes},
           {"external_id", u.external_id},
           {"role", domain::RoleName(u.role)}};
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
 }
 
 std::string DateText(Timestamp t) {
@@ -104,9 +78,9 @@ std::string Formatted(const Thread& th, const domain::Comment& c) {
 std::string FormattedHtml(const Thread& th, const domain::Comment& c) {
   auto a = th.authors.find(c.author_id.value);
   std::string who = a == th.authors.end() ? std::string() : a->second;
-  return "<div class=\"comptoir-comment\"><p><strong>" + HtmlEscape(who) + "</strong>, " +
-         HtmlEscape(DateText(c.created_at)) + "</p>" +
-         (c.html_body.empty() ? "<p>" + HtmlEscape(c.body) + "</p>" : c.html_body) + "</div>";
+  return "<div class=\"comptoir-comment\"><p><strong>" + html::EscapeHtml(who) + "</strong>, " +
+         html::EscapeHtml(DateText(c.created_at)) + "</p>" +
+         (c.html_body.empty() ? "<p>" + html::EscapeHtml(c.body) + "</p>" : c.html_body) + "</div>";
 }
 
 }  // namespace

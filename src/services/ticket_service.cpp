@@ -765,6 +765,7 @@ Result<TicketChange> TicketService::Create(const Context& ctx, const TicketInput
     return out.ok() ? Status::Ok() : out.status();
   });
   if (!st.ok()) return st;
+  if (after_write_) after_write_(ctx.account());
   return out;
 }
 
@@ -777,6 +778,7 @@ Result<TicketChange> TicketService::Update(const Context& ctx, TicketId id, cons
     return out.ok() ? Status::Ok() : out.status();
   });
   if (!st.ok()) return st;
+  if (after_write_) after_write_(ctx.account());
   return out;
 }
 

@@ -132,19 +132,6 @@ void ViewService::TicketsChanged(AccountId account) {
   ++generation_[account.value];
 }
 
-Result<std::vector<std::int64_t>> ViewService::GroupsOf(Transaction& tx, const Context& ctx) {
-  std::vector<std::int64_t> out;
-  if (!ctx.actor.user_id) return out;
-  storage::MembershipFilter f;
-  f.user_id = ctx.actor.user_id;
-  storage::PageRequest p;
-  p.limit = 1000;
-  auto gm = tx.group_memberships().List(ctx.account(), f, p);
-  if (!gm.ok()) return gm.status();
-  for (const auto& m : gm->items) out.push_back(m.group_id.value);
-  return out;
-}
-
 bool ViewService::CanSee(const Context& ctx, const domain::View& v,
                          const std::vector<std::int64_t>& groups) const {
   if (!ctx.actor.is_staff()) return false;
@@ -271,7 +258,7 @@ Result<std::vector<domain::View>> ViewService::List(const Context& ctx, const Vi
   if (!ctx.actor.is_staff()) return PermissionDenied();
   Result<std::vector<domain::View>> out = std::vector<domain::View>{};
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     auto all = tx.views().List(ctx.account());
     if (!all.ok()) return all.status();
@@ -300,7 +287,7 @@ Result<domain::View> ViewService::Get(const Context& ctx, domain::ViewId id) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   Result<domain::View> out = NotFound();
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     auto v = tx.views().Get(ctx.account(), id);
     if (!v.ok()) return v.status();
@@ -350,7 +337,7 @@ Result<domain::View> ViewService::Update(const Context& ctx, domain::ViewId id,
   if (!ctx.actor.is_staff()) return PermissionDenied();
   Result<domain::View> out = NotFound();
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     auto v = tx.views().Get(ctx.account(), id);
     if (!v.ok()) return v.status();
@@ -370,7 +357,7 @@ Result<domain::View> ViewService::Update(const Context& ctx, domain::ViewId id,
 Status ViewService::Delete(const Context& ctx, domain::ViewId id) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   return env_.store.Write([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     auto v = tx.views().Get(ctx.account(), id);
     if (!v.ok()) return v.status();
@@ -383,7 +370,7 @@ Status ViewService::Delete(const Context& ctx, domain::ViewId id) {
 Status ViewService::Reorder(const Context& ctx, const std::vector<std::int64_t>& ids) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   return env_.store.Write([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     const Timestamp now = env_.clock.Now();
     int position = 0;
@@ -469,7 +456,7 @@ Result<ViewExecution> ViewService::Execute(const Context& ctx, domain::ViewId id
   if (!ctx.actor.is_staff()) return PermissionDenied();
   Result<ViewExecution> out = NotFound();
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     auto v = tx.views().Get(ctx.account(), id);
     if (!v.ok()) return v.status();
@@ -490,7 +477,7 @@ Result<ViewExecution> ViewService::Preview(const Context& ctx, const ViewInput& 
     v.title = "Preview";
     ApplyInput(v, in);
     COMPTOIR_RETURN_IF_ERROR(Check(tx, ctx, v));
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     out = Run(tx, ctx, std::move(v), *groups, opts);
     return Status::Ok();
@@ -507,7 +494,7 @@ Result<std::int64_t> ViewService::PreviewCount(const Context& ctx, const ViewInp
     v.title = "Preview";
     ApplyInput(v, in);
     COMPTOIR_RETURN_IF_ERROR(Check(tx, ctx, v));
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     out = tx.tickets().CountMatching(ctx.account(), QueryFor(tx, ctx, v, *groups));
     return Status::Ok();
@@ -561,7 +548,7 @@ Result<std::vector<ViewCount>> ViewService::CountMany(const Context& ctx,
   }
   Result<std::vector<ViewCount>> out = std::vector<ViewCount>{};
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto groups = GroupsOf(tx, ctx);
+    auto groups = CallerGroupIds(tx, ctx);
     if (!groups.ok()) return groups.status();
     for (auto raw : ids) {
       auto v = tx.views().Get(ctx.account(), domain::ViewId(raw));

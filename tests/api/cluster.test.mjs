@@ -189,7 +189,7 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
       }
       process.kill(pid, 'SIGSTOP');
       const held = await q(
-        `SELECT id FROM queued_jobs WHERE status = 'running' AND lease_owner LIKE '%-${pid}-%'`,
+        `SELECT id FROM queued_jobs WHERE status = 'running' AND kind = 'bulk' AND lease_owner LIKE '%-${pid}-%'`,
       );
       if (held.length === 0) {
         process.kill(pid, 'SIGCONT'); // it finished just before: try again
@@ -248,8 +248,12 @@ test('a node killed under load loses no acknowledged write and no job', { skip: 
     assert.equal(taken[0], 'done');
     assert.ok(Number(taken[1]) >= 2, `the killed node's job ${id} was leased again (attempts ${taken[1]})`);
   }
-  const left = await q("SELECT COUNT(*) FROM queued_jobs WHERE status <> 'done'");
+  // (E-mail notifications of the default triggers wait for an SMTP server, which this
+  // test does not configure: they stay queued, none dead.)
+  const left = await q("SELECT COUNT(*) FROM queued_jobs WHERE status <> 'done' AND kind <> 'email'");
   assert.equal(Number(left[0][0]), 0);
+  const deadMail = await q("SELECT COUNT(*) FROM queued_jobs WHERE kind = 'email' AND status = 'dead'");
+  assert.equal(Number(deadMail[0][0]), 0);
 
   // The maintenance sweep ran once in every period, before and after the kill (wait for
   // a period that started after the kill to be swept by a survivor).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "comptoir/common/clock.hpp"
 #include "comptoir/domain/policy.hpp"
@@ -32,6 +33,10 @@ domain::TicketScope TicketScopeFor(storage::Transaction& tx, const Context& ctx,
 //  "group_id":…,"assignee_id":…,"requester_id":…,"organization_id":…,"updated_at":…}.
 // Ids only: a screen that cares fetches the ticket through the API, which checks access.
 void PublishTicketEvent(storage::Transaction& tx, std::string_view action, const domain::Ticket& t);
+
+// The ids of the groups the caller belongs to (none for the system or an anonymous
+// caller): what "current_groups" and group-restricted views and macros mean.
+Result<std::vector<std::int64_t>> CallerGroupIds(storage::Transaction& tx, const Context& ctx);
 
 // Records one entry of the account's audit log inside `tx`.
 Status RecordAudit(storage::Transaction& tx, const Context& ctx, Timestamp now,

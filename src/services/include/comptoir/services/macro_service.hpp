@@ -93,7 +93,6 @@ class MacroService {
   static Status CreateDefaults(storage::Transaction& tx, AccountId account, Timestamp now);
 
  private:
-  Result<std::vector<std::int64_t>> GroupsOf(storage::Transaction& tx, const Context& ctx);
   bool Visible(const Context& ctx, const std::vector<std::int64_t>& groups,
                const domain::Macro& m) const;
   bool Editable(const Context& ctx, const domain::Macro& m) const;

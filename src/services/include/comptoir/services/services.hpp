@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/json/parse.hpp>
+#include <memory>
+#include <mutex>
 
 #include "comptoir/services/account_service.hpp"
 #include "comptoir/services/auth_service.hpp"
@@ -69,31 +71,25 @@ struct Services {
     };
     tickets.SetEffectSink(sink);
     automations.SetEffectSink(sink);
-    // An enqueue on any node wakes this node's idle workers.
-    store.Subscribe([this](const std::string& event) {
-      if (event.find(R"("type":"queue")") != std::string::npos) queue.Wake();
-    });
-    // A change of an account's triggers on any node drops this node's compiled set.
-    store.Subscribe([this](const std::string& event) {
-      if (event.find(R"("type":"triggers")") == std::string::npos) return;
-      boost::system::error_code ec;
-      auto v = boost::json::parse(event, ec);
-      if (ec || !v.is_object()) return;
-      if (const auto* id = v.get_object().if_contains("account_id"); id && id->is_int64()) {
-        triggers.Invalidate(AccountId(id->get_int64()));
-      }
-    });
-    // A ticket change on any node makes the account's cached view counts stale.
-    store.Subscribe([this](const std::string& event) {
-      if (event.find(R"("type":"ticket")") == std::string::npos) return;
-      boost::system::error_code ec;
-      auto v = boost::json::parse(event, ec);
-      if (ec || !v.is_object()) return;
-      if (const auto* a = v.as_object().if_contains("account_id"); a && a->is_int64()) {
-        views.TicketsChanged(AccountId(a->as_int64()));
-      }
+    // View counts read this node's own ticket writes at once (other nodes' through the
+    // ticket events below).
+    tickets.SetAfterWrite([this](AccountId account) { views.TicketsChanged(account); });
+    // Events of every node (after their commit): an enqueue wakes this node's idle
+    // workers; a change of an account's triggers drops this node's compiled set; a ticket
+    // change makes the account's cached view counts stale. The store may deliver an event
+    // while these services are being destroyed: `alive_` is checked under its lock.
+    store.Subscribe([this, alive = alive_](const std::string& event) {
+      std::lock_guard lock(alive->mu);
+      if (alive->gone) return;
+      OnEvent(event);
     });
   }
+  ~Services() {
+    std::lock_guard lock(alive_->mu);
+    alive_->gone = true;
+  }
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
 
   // Joins the cluster and starts the job workers (after every Register).
   Status Start() {
@@ -106,6 +102,29 @@ struct Services {
     queue.Stop();
     cluster.Stop();
   }
+
+  void OnEvent(const std::string& event) {
+    if (event.find(R"("type":"queue")") != std::string::npos) {
+      queue.Wake();
+      return;
+    }
+    const bool triggers_changed = event.find(R"("type":"triggers")") != std::string::npos;
+    const bool ticket_changed = event.find(R"("type":"ticket")") != std::string::npos;
+    if (!triggers_changed && !ticket_changed) return;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(event, ec);
+    if (ec || !v.is_object()) return;
+    const auto* id = v.get_object().if_contains("account_id");
+    if (id == nullptr || !id->is_int64()) return;
+    if (triggers_changed) triggers.Invalidate(AccountId(id->get_int64()));
+    if (ticket_changed) views.TicketsChanged(AccountId(id->get_int64()));
+  }
+
+  struct Alive {
+    std::mutex mu;
+    bool gone = false;
+  };
+  std::shared_ptr<Alive> alive_ = std::make_shared<Alive>();  // first: built before the rest
 
   ServiceEnv env;
   Cluster cluster;          // this node: heartbeat, live nodes, once-per-period tasks

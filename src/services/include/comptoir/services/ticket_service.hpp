@@ -126,6 +126,9 @@ class TicketService {
                                           const std::vector<rules::Effect>& effects,
                                           boost::json::array& audit_events)>;
   void SetEffectSink(EffectSink sink) { sink_ = std::move(sink); }
+  // Called on this node once a create or update has committed (other nodes learn of it
+  // through the ticket event): caches that must read their own writes (view counts).
+  void SetAfterWrite(std::function<void(AccountId)> fn) { after_write_ = std::move(fn); }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -199,6 +202,7 @@ class TicketService {
   TicketFieldService& fields_;
   TriggerService* triggers_ = nullptr;
   EffectSink sink_;
+  std::function<void(AccountId)> after_write_;
 };
 
 }  // namespace comptoir::services

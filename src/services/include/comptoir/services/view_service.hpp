@@ -90,7 +90,6 @@ class ViewService {
               const std::vector<std::int64_t>& groups) const;
   bool CanManage(const Context& ctx, const domain::View& v) const;
   Status Check(storage::Transaction& tx, const Context& ctx, const domain::View& v);
-  Result<std::vector<std::int64_t>> GroupsOf(storage::Transaction& tx, const Context& ctx);
   storage::TicketQuery QueryFor(storage::Transaction& tx, const Context& ctx, const domain::View& v,
                                 const std::vector<std::int64_t>& groups);
   Result<ViewExecution> Run(storage::Transaction& tx, const Context& ctx, domain::View v,
