@@ -146,6 +146,30 @@ struct Compiler {
     }
     if (!n) return BadValue(c);
     if (c.field == "type" && c.op != "is" && c.op != "is_not") return BadOp(c);
+    if (c.field == "status" && c.op != "is" && c.op != "is_not") {
+      // An order on the six statuses is written as the list of those it keeps
+      // ("status < solved" → IN (new, open, pending, hold)): the status index is then
+      // probed once per status instead of read as one range, so the sort column's range
+      // inside each status is searched, not scanned (closed tickets are never read).
+      const auto keep = [&](std::int64_t v) {
+        if (c.op == "less_than") return v < *n;
+        if (c.op == "greater_than") return v > *n;
+        if (c.op == "less_than_equal") return v <= *n;
+        return v >= *n;
+      };
+      if (c.op != "less_than" && c.op != "greater_than" && c.op != "less_than_equal" &&
+          c.op != "greater_than_equal") {
+        return BadOp(c);
+      }
+      std::vector<std::int64_t> kept;
+      for (std::int64_t v = 0; v <= static_cast<std::int64_t>(domain::TicketStatus::kClosed); ++v) {
+        if (keep(v)) kept.push_back(v);
+      }
+      if (kept.empty()) return std::string("1 = 0");
+      std::string in = Col(col) + " IN (";
+      for (std::size_t i = 0; i < kept.size(); ++i) in += (i ? ", " : "") + Bind(kept[i]);
+      return in + ")";
+    }
     return Ordered(c, col, *n);
   }
 
