@@ -249,11 +249,18 @@ struct Compiler {
     if (c.op == "less_than" && *h == 0) return std::string("1 = 0");  // before any Bind
     const std::int64_t now = q.now;
     const std::string column = Col(col);
-    std::string cond = column + " > 0";
+    // An unset time (0) never matches. The "> 0" is written only when no other lower
+    // bound is: with two lower bounds SQLite may take "> 0" for the index range and scan
+    // every ticket instead of the last hours.
+    std::string cond;
+    bool bounded_below = false;
     if (status) cond += " AND " + Col("status") + " = " + Bind(static_cast<std::int64_t>(*status));
     // hours = floor((now - t) / 3600), for t <= now.
     auto at_most = [&](std::int64_t hours) {  // hours <= n  ⇔  t > now - (n+1)·3600
-      return " AND " + column + " > " + Bind(now - (hours + 1) * 3600);
+      const std::int64_t bound = now - (hours + 1) * 3600;
+      if (bound < 0) return std::string();
+      bounded_below = true;
+      return " AND " + column + " > " + Bind(bound);
     };
     auto at_least = [&](std::int64_t hours) {  // hours >= n  ⇔  t <= now - n·3600
       return " AND " + column + " <= " + Bind(now - hours * 3600);
@@ -274,7 +281,9 @@ struct Compiler {
     } else {
       return BadOp(c);
     }
-    return cond;
+    // `cond` starts with " AND "; a lower bound t > b with b >= 0 already excludes 0.
+    if (bounded_below) return cond.substr(5);
+    return column + " > 0" + cond;
   }
 
   Result<std::string> UntilDue(const Condition& c) {
