@@ -1,6 +1,7 @@
 // SQL for business-rule records: views and automations (conditions, actions and output
 // kept as JSON text), and the automation firings.
 #include "repos_internal.hpp"
+#include "rules_text.hpp"
 #include "sql_util.hpp"
 
 namespace comptoir::sql {
@@ -8,61 +9,6 @@ namespace comptoir::sql {
 namespace {
 
 namespace json = boost::json;
-
-json::array ConditionListToJson(const std::vector<domain::Condition>& list) {
-  json::array out;
-  for (const auto& c : list) {
-    out.push_back(json::object{{"field", c.field}, {"operator", c.op}, {"value", c.value}});
-  }
-  return out;
-}
-
-std::string ConditionsText(const domain::ConditionSet& c) {
-  return json::serialize(
-      json::object{{"all", ConditionListToJson(c.all)}, {"any", ConditionListToJson(c.any)}});
-}
-
-std::vector<domain::Condition> ConditionListFromJson(const json::value* v) {
-  std::vector<domain::Condition> out;
-  if (!v || !v->is_array()) return out;
-  for (const auto& e : v->as_array()) {
-    if (!e.is_object()) continue;
-    const auto& o = e.as_object();
-    domain::Condition c;
-    if (const auto* f = o.if_contains("field"); f && f->is_string()) c.field = f->as_string();
-    if (const auto* op = o.if_contains("operator"); op && op->is_string()) c.op = op->as_string();
-    if (const auto* val = o.if_contains("value")) c.value = *val;
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-domain::ConditionSet ConditionsFromText(const std::string& text) {
-  json::object o = ObjectFromJson(text);
-  domain::ConditionSet c;
-  c.all = ConditionListFromJson(o.if_contains("all"));
-  c.any = ConditionListFromJson(o.if_contains("any"));
-  return c;
-}
-
-std::string ActionsText(const std::vector<domain::Action>& actions) {
-  json::array out;
-  for (const auto& a : actions) out.push_back(json::object{{"field", a.field}, {"value", a.value}});
-  return json::serialize(out);
-}
-
-std::vector<domain::Action> ActionsFromText(const std::string& text) {
-  std::vector<domain::Action> out;
-  for (const auto& e : ArrayFromJson(text)) {
-    if (!e.is_object()) continue;
-    const auto& o = e.as_object();
-    domain::Action a;
-    if (const auto* f = o.if_contains("field"); f && f->is_string()) a.field = f->as_string();
-    if (const auto* val = o.if_contains("value")) a.value = *val;
-    out.push_back(std::move(a));
-  }
-  return out;
-}
 
 std::string OutputText(const domain::ViewOutput& o) {
   json::array cols;
