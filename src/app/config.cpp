@@ -12,8 +12,11 @@ const char* Env(const char* name) {
 }
 }  // namespace
 
-void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
-                              bool pool_size_set) {
+void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set, bool pool_size_set,
+                              bool ui_dir_set) {
+  if (!ui_dir_set) {
+    if (const char* v = Env("COMPTOIR_UI_DIR")) ui_dir = v;
+  }
   if (!listen_set) {
     if (const char* v = Env("COMPTOIR_LISTEN")) listen = v;
   }

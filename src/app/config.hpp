@@ -7,6 +7,10 @@
 
 #include "comptoir/common/status.hpp"
 
+#ifndef COMPTOIR_DEFAULT_UI_DIR
+#define COMPTOIR_DEFAULT_UI_DIR "ui/agent/dist"
+#endif
+
 namespace comptoir::app {
 
 struct Config {
@@ -37,11 +41,16 @@ struct Config {
   int smtp_timeout_ms = 60000;        // one SMTP conversation, in total
   bool smtp_verify_tls = true;        // check the smart host's certificate
   int automation_seconds = 3600;      // period of the cluster-wide automation sweep
+  // The built agent workspace (ui/agent, `npm run build`) served at /agent/. Default: the
+  // build output of the source tree the binary was built from (ui/agent/dist); an
+  // installation points it at wherever it copied dist/ (--ui-dir, COMPTOIR_UI_DIR).
+  std::string ui_dir = COMPTOIR_DEFAULT_UI_DIR;
 
   std::string BlobDir() const;
 
   // Fills unset fields from the environment (invalid numbers are ignored).
-  void ApplyEnvironment(bool listen_set, bool data_set, bool database_set, bool pool_size_set);
+  void ApplyEnvironment(bool listen_set, bool data_set, bool database_set, bool pool_size_set,
+                        bool ui_dir_set = false);
   // True for postgresql://… and postgres://… URLs (the PostgreSQL store).
   bool IsPostgres() const;
   // The SQLite file path of database_url; kInvalidArgument for other schemes.

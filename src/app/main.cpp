@@ -16,6 +16,7 @@
 #include "comptoir/db_copy/db_copy.hpp"
 #include "comptoir/domain/validation.hpp"
 #include "comptoir/http/server.hpp"
+#include "comptoir/http/static_files.hpp"
 #include "comptoir/services/seeder.hpp"
 #include "comptoir/services/services.hpp"
 #include "comptoir/storage_fs/file_blob_store.hpp"
@@ -177,8 +178,14 @@ int Serve(const Config& cfg) {
     return path == "/api/v2/uploads" ? std::max(upload_limit, kJsonLimit) : kJsonLimit;
   };
   options.upgrade_handler = [&api](http::Request& req) { return api.HandleUpgrade(req); };
+  // The agent workspace (ui/agent's build output) at /agent/; everything else is the API.
+  http::StaticFiles agent_ui("/agent", cfg.ui_dir);
   http::Server server(
-      options, [&api](http::Request& req) { return api.Handle(req); },
+      options,
+      [&api, &agent_ui](http::Request& req) {
+        if (agent_ui.Matches(req.path)) return agent_ui.Serve(req);
+        return api.Handle(req);
+      },
       [](unsigned status, std::string_view message) {
         return api::Api::RenderTransportError(status, message);
       });
@@ -222,6 +229,9 @@ int main(int argc, char** argv) {
   };
   auto* serve = cli.add_subcommand("serve", "Run the API server");
   serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0 = any)");
+  serve->add_option("--ui-dir", cfg.ui_dir,
+                    "Directory of the built agent workspace, served at /agent/ "
+                    "(default: ui/agent/dist of the source tree)");
   add_storage(serve);
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database schema");
   add_storage(migrate);
@@ -313,7 +323,8 @@ int main(int argc, char** argv) {
                    : sweep_cmd->parsed()      ? sweep_cmd
                                               : create_token;
   cfg.ApplyEnvironment(was_set(used, "--listen"), was_set(used, "--data"),
-                       was_set(used, "--database"), was_set(used, "--db-pool-size"));
+                       was_set(used, "--database"), was_set(used, "--db-pool-size"),
+                       was_set(used, "--ui-dir"));
 
   if (serve->parsed()) return app::Serve(cfg);
 

@@ -1,0 +1,50 @@
+// Message catalogues (messages/en.ts, messages/fr.ts) and the current language.
+// The language: the one the user picked (kept in localStorage), else the signed-in
+// user's locale, else the browser's.
+import { createContext, useContext } from 'react';
+import { en, type MessageKey } from './messages/en';
+import { fr } from './messages/fr';
+
+export type Lang = 'en' | 'fr';
+export const LANGS: { id: Lang; name: string }[] = [
+  { id: 'en', name: 'English' },
+  { id: 'fr', name: 'Français' },
+];
+const catalogues: Record<Lang, Record<MessageKey, string>> = { en, fr };
+
+export function pickLang(...candidates: (string | null | undefined)[]): Lang {
+  for (const c of candidates) {
+    if (!c) continue;
+    const base = c.toLowerCase().split(/[-_]/)[0];
+    if (base === 'fr' || base === 'en') return base;
+  }
+  return 'en';
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  const cat = catalogues[lang];
+  return (key, vars) => {
+    const text = cat[key] ?? en[key] ?? key;
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  };
+}
+
+export function formatDate(lang: Lang, iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(d);
+}
+
+export const I18n = createContext<{ lang: Lang; t: Translate; setLang: (l: Lang) => void }>({
+  lang: 'en',
+  t: translator('en'),
+  setLang: () => {},
+});
+export const useI18n = () => useContext(I18n);
+export type { MessageKey };
