@@ -1,8 +1,7 @@
 // Shared pieces of the UI tests: Debian's chromium through playwright-core, screenshots
 // under tests/ui/artifacts/, and an axe-core check injected into the page.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -23,22 +22,20 @@ export function chromiumPath() {
 }
 
 export async function launch() {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'comptoir-chromium-'));
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   await mkdir(artifactsDir, { recursive: true });
   return {
     browser,
     async close() {
+      // playwright gives each launch a fresh temporary profile and removes it on close.
       await browser.close().catch(() => {});
-      await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -188,7 +188,9 @@ test('an expired session sends the agent to sign in, then back to the ticket, dr
   await page.getByLabel('Your message').fill('Half-written answer');
   // End every session of the agent (as an expiry would).
   await api('DELETE', `/api/v2/users/${agent.user.id}/sessions.json`);
-  await page.getByRole('button', { name: /Submit as/ }).click();
+  // Submitting meets the 401, unless a background call (counts, a live refresh) met it
+  // first and the sign-in page is already there.
+  await page.getByRole('button', { name: /Submit as/ }).click({ timeout: 3000 }).catch(() => {});
   await page.waitForURL(/\/agent\/signin\?expired=1&return=/);
   await page.getByText('Your session has ended').waitFor();
   await screenshot(page, 'session-expired');
@@ -212,21 +214,26 @@ test('a change made by someone else is announced on the open ticket', async () =
 
 test('the workspace is usable 390 px wide, in French', async () => {
   const phone = await context.newPage();
-  await phone.setViewportSize({ width: 390, height: 844 });
-  await phone.goto(`${srv.url}/agent/tickets/${tickets[0].id}`);
-  await phone.getByLabel('Language').selectOption('fr');
-  await phone.getByRole('heading', { name: 'Conversation' }).waitFor();
-  await phone.getByRole('button', { name: /Envoyer comme/ }).waitFor();
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
-  await screenshot(phone, 'phone-ticket-fr');
-  await phone.getByRole('link', { name: /Retour à la vue/ }).click();
-  await phone.locator('table.tickets').waitFor();
-  const overflowView = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflowView <= 0, `view wider than the screen by ${overflowView}px`);
-  await screenshot(phone, 'phone-view-fr');
-  await phone.getByLabel('Langue').selectOption('en');
-  await phone.close();
+  try {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${srv.url}/agent/tickets/${tickets[0].id}`);
+    await phone.getByLabel('Language').selectOption('fr');
+    await phone.getByRole('heading', { name: 'Conversation' }).waitFor();
+    await phone.getByRole('button', { name: /Envoyer comme/ }).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
+    await screenshot(phone, 'phone-ticket-fr');
+    await phone.getByRole('link', { name: /Retour à la vue/ }).click();
+    await phone.getByRole('link', { name: /All unsolved tickets/ }).click();
+    await phone.locator('table.tickets').waitFor();
+    await phone.getByRole('button', { name: 'Page suivante' }).or(phone.getByText('Les flèches haut et bas')).first().waitFor();
+    const overflowView = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflowView <= 0, `view wider than the screen by ${overflowView}px`);
+    await screenshot(phone, 'phone-view-fr');
+  } finally {
+    await phone.evaluate(() => localStorage.removeItem('comptoir.lang')).catch(() => {});
+    await phone.close();
+  }
 });
 
 test('sign out ends the session', async () => {

@@ -415,9 +415,11 @@ export function TicketPage(props: {
             <li key={a.id}>
               <div className="audit-head">{t('audit.by', { name: name(a.author_id), when: formatDate(lang, a.created_at) })}</div>
               <ul>
-                {a.events.map((ev) => (
-                  <li key={ev.id}>{describeEvent(ev, t)}</li>
-                ))}
+                {a.events
+                  .filter((ev) => ev.type !== 'Info')
+                  .map((ev) => (
+                    <li key={ev.id}>{describeEvent(ev, t, name)}</li>
+                  ))}
               </ul>
             </li>
           ))}
@@ -435,14 +437,24 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   group_id: 'ticket.group',
   tags: 'ticket.tags',
   requester_id: 'ticket.requester',
+  subject: 'ticket.subject',
 };
+const USER_FIELDS = new Set(['assignee_id', 'requester_id', 'submitter_id']);
+const ENUM_FIELDS = new Set(['status', 'priority', 'type']);
 
 function describeEvent(
   ev: { type: string; field_name?: string; value?: unknown; previous_value?: unknown; public?: boolean },
   t: (k: MessageKey, v?: Record<string, string | number>) => string,
+  userName: (id: number) => string,
 ): string {
-  const show = (v: unknown) =>
-    v === null || v === undefined || v === '' ? t('value.none') : Array.isArray(v) ? v.join(' ') : String(v);
+  const f = ev.field_name ?? '';
+  const show = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return t('value.none');
+    if (Array.isArray(v)) return v.join(' ');
+    if (ENUM_FIELDS.has(f)) return t(`${f}.${String(v)}` as MessageKey);
+    if (USER_FIELDS.has(f) && !Number.isNaN(Number(v))) return userName(Number(v));
+    return String(v);
+  };
   const field = ev.field_name ? (FIELD_KEYS[ev.field_name] ? t(FIELD_KEYS[ev.field_name]) : ev.field_name) : '';
   switch (ev.type) {
     case 'Comment':
@@ -451,6 +463,8 @@ function describeEvent(
       return t('audit.create', { field, to: show(ev.value) });
     case 'Change':
       return t('audit.change', { field, from: show(ev.previous_value), to: show(ev.value) });
+    case 'Notification':
+      return t('audit.notification');
     default:
       return t('audit.other', { type: ev.type });
   }
