@@ -450,7 +450,7 @@ function describeEvent(
   const f = ev.field_name ?? '';
   const show = (v: unknown): string => {
     if (v === null || v === undefined || v === '') return t('value.none');
-    if (Array.isArray(v)) return v.join(' ');
+    if (Array.isArray(v)) return v.length ? v.join(' ') : t('value.none');
     if (ENUM_FIELDS.has(f)) return t(`${f}.${String(v)}` as MessageKey);
     if (USER_FIELDS.has(f) && !Number.isNaN(Number(v))) return userName(Number(v));
     return String(v);
