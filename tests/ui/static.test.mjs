@@ -77,6 +77,13 @@ test('path traversal is refused', async () => {
   }
 });
 
+test('HEAD answers the headers without a body', async () => {
+  const r = await srv.request('HEAD', '/agent/tickets/1', { auth: 'none' });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(r.text, '');
+});
+
 test('only GET and HEAD', async () => {
   const r = await srv.request('POST', '/agent/', { auth: 'none', body: {} });
   assert.equal(r.status, 405);

@@ -236,6 +236,23 @@ test('the workspace is usable 390 px wide, in French', async () => {
   }
 });
 
+test('a view pages by 30 tickets', async () => {
+  const requesterId = tickets[0].requester_id;
+  for (let i = 0; i < 31; i++) {
+    await api('POST', '/api/v2/tickets.json', {
+      ticket: { subject: `Batch ticket ${i}`, comment: { body: 'batch' }, requester_id: requesterId },
+    });
+  }
+  await page.getByRole('link', { name: /All unsolved tickets/ }).click();
+  await page.getByText('Page 1 of 2').waitFor();
+  assert.equal(await page.locator('table.tickets tbody tr').count(), 30);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.waitForURL(/\/views\/\d+\?page=2$/);
+  await page.getByText('Page 2 of 2').waitFor();
+  assert.equal(await page.locator('table.tickets tbody tr').count(), 34 - 30);
+  await screenshot(page, 'view-page-2');
+});
+
 test('sign out ends the session', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/agent\/signin\?signed_out=1/);

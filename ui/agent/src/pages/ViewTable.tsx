@@ -99,6 +99,13 @@ export function ViewTable(props: { viewId: number; title: string; page: number; 
     e.preventDefault();
   };
 
+  // Column titles of the view: ours for the standard columns, the server's for the others.
+  const title = (c: { id: string | number; title: string }) => {
+    const key = `column.${String(c.id)}` as MessageKey;
+    const text = t(key);
+    return text === key ? c.title : text;
+  };
+
   const toggleSort = (col: string | number) => {
     const id = String(col);
     setSort({ by: id, order: sortBy === id && sortOrder === 'asc' ? 'desc' : 'asc' });
@@ -129,7 +136,7 @@ export function ViewTable(props: { viewId: number; title: string; page: number; 
                     aria-sort={active ? (sortOrder === 'asc' ? 'ascending' : 'descending') : undefined}
                   >
                     <button type="button" className="sort" onClick={() => toggleSort(c.id)}>
-                      {c.title}
+                      {title(c)}
                       {active && (
                         <span aria-hidden="true">{sortOrder === 'asc' ? ' ▲' : ' ▼'}</span>
                       )}
@@ -153,7 +160,7 @@ export function ViewTable(props: { viewId: number; title: string; page: number; 
                   </a>
                 </td>
                 {data.columns.map((c) => (
-                  <td key={String(c.id)} data-label={c.title} className={`col-${String(c.id)}`}>
+                  <td key={String(c.id)} data-label={title(c)} className={`col-${String(c.id)}`}>
                     {cell(row, c.id)}
                   </td>
                 ))}
