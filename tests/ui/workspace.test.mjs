@@ -92,6 +92,17 @@ test('an agent signs in and lands on the first view, with counts in the sidebar'
   await unsolved.locator('.count').filter({ hasText: /^\d+$/ }).waitFor();
   // The session cookie is HttpOnly: no script sees it.
   assert.equal(await page.evaluate(() => document.cookie.includes('comptoir_session')), false);
+  // A write with the cookie but without the session's X-CSRF-Token is refused.
+  const id = tickets[0].id;
+  const status = await page.evaluate(async (tid) => {
+    const r = await fetch(`/api/v2/tickets/${tid}.json`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ticket: { priority: 'urgent' } }),
+    });
+    return r.status;
+  }, id);
+  assert.equal(status, 403);
   await screenshot(page, 'signed-in');
 });
 
@@ -222,6 +233,7 @@ test('the workspace is usable 390 px wide, in French', async () => {
     await phone.getByRole('button', { name: /Envoyer comme/ }).waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
+    assert.deepEqual(await seriousViolations(phone), []);
     await screenshot(phone, 'phone-ticket-fr');
     await phone.getByRole('link', { name: /Retour à la vue/ }).click();
     await phone.getByRole('link', { name: /All unsolved tickets/ }).click();
@@ -262,13 +274,17 @@ test('sign out ends the session', async () => {
 });
 
 test('an end user who signs in is sent to their requests, not the workspace', async () => {
-  const endUser = await srv.createUserWithPassword({ role: 'end-user', name: 'Eve Enduser' });
+  // The requester of the tickets above.
+  const requester = (await api('GET', `/api/v2/users/${tickets[0].requester_id}.json`)).user;
+  const password = await srv.setPassword(requester.id);
   await page.goto(`${srv.url}/agent/signin`);
-  await page.getByLabel('Email').fill(endUser.auth.email);
-  await page.getByLabel('Password').fill(endUser.auth.password);
+  await page.getByLabel('Email').fill(requester.email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/agent\/requests$/);
   await page.getByRole('heading', { name: 'My requests' }).waitFor();
+  await page.getByRole('cell', { name: tickets[1].subject }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
   assert.equal(await page.getByRole('navigation', { name: 'Views' }).count(), 0);
   await page.goto(`${srv.url}/agent/views/1`);
   await page.waitForURL(/\/agent\/requests$/);
@@ -279,6 +295,6 @@ test('an end user who signs in is sent to their requests, not the workspace', as
 
 test('the page loaded without script errors or CSP violations', () => {
   // 401s of an expired session are expected network errors; anything else is a bug.
-  const real = consoleErrors.filter((e) => !/401|Failed to load resource/.test(e));
+  const real = consoleErrors.filter((e) => !/401|403|Failed to load resource/.test(e));
   assert.deepEqual(real, []);
 });
