@@ -275,17 +275,27 @@ std::optional<Timestamp> Schedule::NextClosing(Timestamp t) const {
     const std::int64_t today = FloorDiv(t - kDay, kDay);  // a day before covers any offset
     if (s.closed.empty() || s.closed.back().last < today) return std::nullopt;
   }
+  // A full week is open without a gap after its last holiday (two days of margin cover
+  // any UTC offset): stop there rather than walk to the end of time.
+  const std::optional<Timestamp> no_gap_after =
+      s.full_week ? std::optional<Timestamp>((s.closed.back().last + 2) * kDay) : std::nullopt;
   std::optional<Timestamp> end;
   bool closed = false;
+  bool endless = false;
   s.WalkUntilStopped(t, [&](Timestamp a, Timestamp b) {
     if (end && a != *end) {
       closed = true;
+      return false;
+    }
+    if (no_gap_after && a > *no_gap_after) {
+      endless = true;
       return false;
     }
     end = b;
     return true;
   });
   if (closed) return end;
+  if (endless) return std::nullopt;
   // Open up to the end of what we may search: say closed there rather than never.
   if (end && *end > kMaxTime) return std::nullopt;
   return end;

@@ -152,8 +152,11 @@ TEST(CalendarPropertyTest, MatchesMinuteByMinuteReference) {
     };
 
     for (int q = 0; q < 40; ++q) {
-      const Timestamp t = w0 + static_cast<Timestamp>(rng() % (kMinutes * 60 - 1));
-      const Timestamp u = t + static_cast<Timestamp>(rng() % static_cast<std::uint64_t>(w1 - t));
+      // Half of the instants on a minute boundary, where intervals open and close.
+      Timestamp t = w0 + static_cast<Timestamp>(rng() % (kMinutes * 60 - 1));
+      if (rng() % 2 == 0) t -= (t - w0) % 60;
+      Timestamp u = t + static_cast<Timestamp>(rng() % static_cast<std::uint64_t>(w1 - t));
+      if (rng() % 2 == 0) u -= (u - w0) % 60;
       SCOPED_TRACE("t=" + FormatIso8601(t) + " u=" + FormatIso8601(u));
       ASSERT_EQ(s.IsOpen(t), open_at(t));
 
