@@ -228,7 +228,12 @@ Result<ScheduleView> ScheduleService::Save(Transaction& tx, const Context& ctx, 
     auto id = tx.schedules().Insert(r);
     if (!id.ok()) return id.status();
     r.id = *id;
-    COMPTOIR_RETURN_IF_ERROR(Changed(tx, ctx.account(), r.id, false));
+    // The first schedule becomes the account's default: tickets move from calendar time
+    // to its hours.
+    auto now_listed = tx.schedules().List(ctx.account());
+    if (!now_listed.ok()) return now_listed.status();
+    const bool is_default = !now_listed->empty() && now_listed->front().id == r.id;
+    COMPTOIR_RETURN_IF_ERROR(Changed(tx, ctx.account(), r.id, is_default));
   } else {
     COMPTOIR_RETURN_IF_ERROR(tx.schedules().Update(r));
     const bool calendar_changed = r.time_zone != old_zone || r.intervals != old_intervals;

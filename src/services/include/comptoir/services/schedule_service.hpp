@@ -44,7 +44,8 @@ struct ScheduleView {
 class ScheduleService {
  public:
   // Called inside the writing transaction after any change of a schedule's zone,
-  // intervals or holidays, or its deletion (SLA targets are recomputed from it).
+  // intervals or holidays, its deletion, or the creation of a schedule that becomes the
+  // account's default (SLA targets are recomputed from it).
   using ChangeHook =
       std::function<Status(storage::Transaction&, AccountId, std::int64_t schedule_id)>;
 
