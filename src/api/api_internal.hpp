@@ -77,6 +77,7 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
+void RegisterScheduleRoutes(Routes& r);    // schedules.cpp: /business_hours/schedules
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

@@ -170,6 +170,12 @@ CCond Compile(const domain::Condition& c) {
     case ValueKind::kAttachment:
       cc.flag = cc.text == "true" || cc.text == "present";
       break;
+    case ValueKind::kBusinessHours:
+      cc.flag = cc.text == "true";
+      break;
+    case ValueKind::kSchedule:
+      cc.num = ParseInt(cc.text).value_or(-1);
+      break;
     case ValueKind::kWords:
       cc.terms = Terms(v);
       break;
@@ -595,6 +601,14 @@ class Eval {
         bool eq = f_.has_attachment == c.flag;
         return c.op == Op::kIsNot ? !eq : (c.op == Op::kIs && eq);
       }
+      case F::kInBusinessHours: {
+        bool eq = f_.business_hours.InBusinessHours(t_) == c.flag;
+        return c.op == Op::kIsNot ? !eq : (c.op == Op::kIs && eq);
+      }
+      case F::kSchedule: {
+        bool eq = f_.business_hours.ScheduleOf(t_) == c.num;
+        return c.op == Op::kIsNot ? !eq : (c.op == Op::kIs && eq);
+      }
       case F::kHoursNew:
       case F::kHoursOpen:
       case F::kHoursPending:
@@ -644,6 +658,21 @@ std::string ArrayText(const json::value& v, std::size_t i) {
 }
 
 }  // namespace
+
+std::int64_t BusinessHoursFacts::ScheduleOf(const domain::Ticket& ticket) const {
+  if (schedule_ids.empty()) return 0;
+  if (ticket.schedule_id && std::find(schedule_ids.begin(), schedule_ids.end(),
+                                      *ticket.schedule_id) != schedule_ids.end()) {
+    return *ticket.schedule_id;
+  }
+  return schedule_ids.front();
+}
+
+bool BusinessHoursFacts::InBusinessHours(const domain::Ticket& ticket) const {
+  if (schedule_ids.empty()) return true;  // calendar hours
+  const std::int64_t id = ScheduleOf(ticket);
+  return std::find(open_now.begin(), open_now.end(), id) != open_now.end();
+}
 
 bool Matches(const domain::ConditionSet& conditions, const domain::Ticket& ticket,
              const UpdateFacts& facts) {
@@ -710,6 +739,8 @@ void ApplyActions(std::span<const domain::Action> actions, domain::Ticket& ticke
       ticket.ticket_form_id = TicketFormId(ParseInt(v).value_or(0));
     } else if (f == "brand_id") {
       ticket.brand_id = ParseInt(v).value_or(0);
+    } else if (f == "set_schedule") {
+      if (auto id = ParseInt(v); id && *id > 0) ticket.schedule_id = *id;
     } else if (f == "satisfaction_score") {
       if (v == "offered_to_requester" || v == "offered") {
         if (ticket.satisfaction_score == "unoffered" || ticket.satisfaction_score.empty()) {

@@ -122,6 +122,9 @@ const std::vector<FieldSpec>& ConditionFields() {
       {"reopens", F::kReopens, ValueKind::kCount, kT, "Reopens", "ticket"},
       {"replies", F::kReplies, ValueKind::kCount, kT, "Agent replies", "ticket"},
       {"attachment", F::kAttachment, ValueKind::kAttachment, kT, "Attachment", "update"},
+      {"in_business_hours", F::kInBusinessHours, ValueKind::kBusinessHours, kT,
+       "Within business hours", "ticket"},
+      {"within_schedule", F::kSchedule, ValueKind::kSchedule, kT, "Schedule", "ticket"},
       {"NEW", F::kHoursNew, ValueKind::kHours, kA | kV, "Hours since created", "time"},
       {"OPEN", F::kHoursOpen, ValueKind::kHours, kA | kV, "Hours since open", "time"},
       {"PENDING", F::kHoursPending, ValueKind::kHours, kA | kV, "Hours since pending", "time"},
@@ -152,6 +155,9 @@ const FieldSpec* FindConditionField(std::string_view name, std::int64_t* field_i
     if (field_id) *field_id = *id;
     return &kCustom;
   }
+  // Zendesk's other spellings of the business-hours conditions.
+  if (name == "is_business_hours") name = "in_business_hours";
+  if (name == "schedule_id") name = "within_schedule";
   for (const auto& f : ConditionFields()) {
     if (f.name == name) return &f;
   }
@@ -191,6 +197,8 @@ std::vector<Op> OperatorsFor(ValueKind vk, RuleKind kind, const domain::TicketFi
     case ValueKind::kCommentPublic:
     case ValueKind::kTicketPublic:
     case ValueKind::kAttachment:
+    case ValueKind::kBusinessHours:
+    case ValueKind::kSchedule:
       ops = {Op::kIs, Op::kIsNot};
       break;
     case ValueKind::kWords:

@@ -68,6 +68,8 @@ enum class F : std::uint8_t {
   kReopens,
   kReplies,
   kAttachment,
+  kInBusinessHours,  // the ticket's schedule is open at the update (facts.business_hours)
+  kSchedule,         // the ticket's schedule (its own, else the account's default)
   // Hours since / until (automations, views).
   kHoursNew,
   kHoursOpen,
@@ -103,6 +105,8 @@ enum class ValueKind : std::uint8_t {
   kAttachment,
   kHours,
   kCustom,
+  kBusinessHours,  // true / false
+  kSchedule,       // a schedule id
 };
 
 inline constexpr unsigned kT = 1;  // triggers

@@ -256,6 +256,17 @@ Status CheckCondition(RuleKind kind, const domain::Condition& c, const std::stri
     case ValueKind::kCustom:
       if (auto e = CheckCustomValue(*tf, c.value, op)) return Bad(where, *e);
       break;
+    case ValueKind::kBusinessHours:
+      if (low != "true" && low != "false") return invalid();
+      break;
+    case ValueKind::kSchedule: {
+      auto id = ParseInt(low);
+      if (!id || *id <= 0) return invalid();
+      if (catalog.schedules_loaded && !Has(catalog.schedules, *id)) {
+        return Bad(where, c.field + " " + text + " does not exist in this account");
+      }
+      break;
+    }
   }
   return Status::Ok();
 }
@@ -297,6 +308,7 @@ const std::vector<ActionSpec>& ActionSpecs() {
       {"comment_value", kM, "Comment/description", "text"},
       {"comment_value_html", kM, "Comment/description (HTML)", "text"},
       {"comment_mode_is_public", kM, "Comment mode", "list"},
+      {"set_schedule", kT, "Set schedule", "list"},
   };
   return kActions;
 }
@@ -363,6 +375,11 @@ Status CheckAction(RuleKind kind, const domain::Action& a, const std::string& wh
     }
   } else if (f == "satisfaction_score") {
     if (low != "offered_to_requester") return invalid();
+  } else if (f == "set_schedule") {
+    auto id = ParseInt(low);
+    if (!id || *id <= 0 || (catalog.schedules_loaded && !Has(catalog.schedules, *id))) {
+      return Bad(where, "set_schedule " + text + " does not exist in this account");
+    }
   } else if (f == "cc" || f == "follower") {
     auto id = ParseInt(low);
     if (low != "current_user" && (!id || *id <= 0)) return invalid();
@@ -544,6 +561,13 @@ json::array ConditionValues(const FieldSpec& f, const Catalog& c) {
     case ValueKind::kAttachment:
       v.push_back(Value("present", "Present"));
       v.push_back(Value("absent", "Absent"));
+      break;
+    case ValueKind::kBusinessHours:
+      v.push_back(Value("true", "Yes"));
+      v.push_back(Value("false", "No"));
+      break;
+    case ValueKind::kSchedule:
+      AddNamed(v, c.schedules);
       break;
     default:
       break;
@@ -760,6 +784,8 @@ json::object Definitions(RuleKind kind, const Catalog& catalog) {
       AddNamed(values, catalog.webhooks);
     } else if (s.name == "notification_target") {
       AddNamed(values, catalog.targets);
+    } else if (s.name == "set_schedule") {
+      AddNamed(values, catalog.schedules);
     } else if (s.name == "satisfaction_score") {
       values.push_back(Value("offered_to_requester", "Offered to requester"));
     } else if (s.name == "comment_mode_is_public") {

@@ -552,6 +552,11 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
         ctx.actor.system ? std::string("admin") : std::string(domain::RoleName(ctx.actor.role));
     facts.requester_role = domain::RoleName(requester.role);
     facts.now = now;
+    if (business_hours_) {
+      auto hours = business_hours_(tx, account, now);
+      if (!hours.ok()) return hours.status();
+      facts.business_hours = std::move(hours).value();
+    }
     cycle = rules::RunTriggers(*trigger_set.compiled, t, facts, kMaxTriggerFirings);
     if (!cycle.fired.empty()) {
       const bool solved = t.status == TicketStatus::kSolved || t.status == TicketStatus::kClosed;

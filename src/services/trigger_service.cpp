@@ -129,9 +129,12 @@ Result<rules::Catalog> TriggerService::LoadCatalog(Transaction& tx, AccountId ac
   for (const auto& t : *targets) {
     if (t.active) c.targets.push_back({t.id, t.title});
   }
-  // Not in this build's store yet: brands, schedules.
+  // Business-hours schedules (set_schedule, within_schedule).
+  auto schedules = tx.schedules().List(account);
+  if (!schedules.ok()) return schedules.status();
+  for (const auto& s : *schedules) c.schedules.push_back({s.id, s.name});
+  // Not in this build's store yet: brands.
   c.brands_loaded = false;
-  c.schedules_loaded = false;
   return c;
 }
 

@@ -665,6 +665,36 @@ CREATE TABLE macros (
 CREATE INDEX macros_account ON macros(account_id, position);
 )SQL";
 
+// Migration 8: business-hours schedules (reference §3.9). The zone is an IANA name,
+// intervals JSON text [[start, end], …] in minutes since Sunday 00:00 local; holidays are
+// whole local dates. A ticket's schedule (set by a trigger) is schedule_id; NULL means the
+// account's default schedule (the first by position, then id).
+constexpr const char* kSchedules = R"SQL(
+CREATE TABLE schedules (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  intervals TEXT NOT NULL DEFAULT '[]',
+  position INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX schedules_account ON schedules(account_id, position, id);
+CREATE TABLE schedule_holidays (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  schedule_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX schedule_holidays_schedule ON schedule_holidays(account_id, schedule_id, start_date);
+ALTER TABLE tickets ADD COLUMN schedule_id BIGINT;
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -689,6 +719,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {5, "triggers", Render(kTriggers, dialect)},
       {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},
+      {8, "schedules", Render(kSchedules, dialect)},
   };
   // clang-format on
 }

@@ -491,4 +491,24 @@ class SqlAutomations final : public AutomationRepository {
   Connection& c_;
 };
 
+class SqlSchedules final : public ScheduleRepository {
+ public:
+  explicit SqlSchedules(Connection& c) : c_(c) {}
+  Result<ScheduleRecord> Get(AccountId account, std::int64_t id) override;
+  Result<std::vector<ScheduleRecord>> List(AccountId account) override;
+  Result<std::int64_t> Insert(const ScheduleRecord& s) override;
+  Status Update(const ScheduleRecord& s) override;
+  Status Delete(AccountId account, std::int64_t id) override;
+  Result<std::vector<ScheduleHoliday>> ListHolidays(AccountId account,
+                                                    std::int64_t schedule) override;
+  Result<ScheduleHoliday> GetHoliday(AccountId account, std::int64_t schedule,
+                                     std::int64_t id) override;
+  Result<std::int64_t> InsertHoliday(const ScheduleHoliday& h) override;
+  Status UpdateHoliday(const ScheduleHoliday& h) override;
+  Status DeleteHoliday(AccountId account, std::int64_t schedule, std::int64_t id) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace comptoir::sql

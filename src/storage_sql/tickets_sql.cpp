@@ -14,7 +14,8 @@ constexpr const char* kTicketCols =
     "brand_id, ticket_form_id, problem_id, collaborator_ids, follower_ids, email_cc_ids, tags, "
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
-    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score";
+    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score, "
+    "schedule_id";
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -57,6 +58,7 @@ domain::Ticket MapTicket(const Row& r) {
   t.reopens = static_cast<int>(r.Int(36));
   t.replies = static_cast<int>(r.Int(37));
   t.satisfaction_score = r.Text(38);
+  if (!r.IsNull(39)) t.schedule_id = r.Int(39);
   return t;
 }
 
@@ -98,7 +100,8 @@ Params TicketValues(const domain::Ticket& t) {
           t.assignee_updated_at,
           static_cast<std::int64_t>(t.reopens),
           static_cast<std::int64_t>(t.replies),
-          t.satisfaction_score};
+          t.satisfaction_score,
+          t.schedule_id ? Value(*t.schedule_id) : Value()};
 }
 
 std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params) {
@@ -324,8 +327,8 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
       "follower_ids, email_cc_ids, tags, custom_fields, via_channel, via_source, is_public, "
       "due_at, created_at, updated_at, solved_at, deleted_at, status_updated_at, "
       "initially_assigned_at, assigned_at, requester_updated_at, assignee_updated_at, reopens, "
-      "replies, satisfaction_score) VALUES (" +
-          Placeholders(38) + ") RETURNING id",
+      "replies, satisfaction_score, schedule_id) VALUES (" +
+          Placeholders(39) + ") RETURNING id",
       TicketValues(t));
   if (!id.ok()) return std::move(id).TakeStatus();
   domain::Ticket copy = t;
@@ -348,7 +351,7 @@ Status SqlTickets::Update(const domain::Ticket& t) {
       "is_public = ?, due_at = ?, created_at = ?, updated_at = ?, solved_at = ?, deleted_at = ?, "
       "status_updated_at = ?, initially_assigned_at = ?, assigned_at = ?, "
       "requester_updated_at = ?, assignee_updated_at = ?, reopens = ?, replies = ?, "
-      "satisfaction_score = ? WHERE account_id = ? AND id = ?",
+      "satisfaction_score = ?, schedule_id = ? WHERE account_id = ? AND id = ?",
       p));
   return WriteSideTables(t);
 }

@@ -304,6 +304,13 @@ async function populate(api, m) {
   await must(api.put('/api/v2/comptoir/email_settings.json', {
     email_settings: { from_name: `${m} desk`, support_address: `${m}@example.test` },
   }));
+  // A business-hours schedule with a holiday.
+  ids.schedule = (await must(api.post('/api/v2/business_hours/schedules.json', {
+    schedule: { name: `${m} hours`, time_zone: 'Paris' },
+  }))).schedule.id;
+  ids.holiday = (await must(api.post(`/api/v2/business_hours/schedules/${ids.schedule}/holidays.json`, {
+    holiday: { name: `${m} holiday`, start_date: '2026-12-25', end_date: '2026-12-26' },
+  }))).holiday.id;
   return ids;
 }
 
@@ -334,6 +341,8 @@ async function snapshot(api, ids) {
     '/api/v2/ticket_audits.json?per_page=100',
     '/api/v2/views.json',
     '/api/v2/automations.json',
+    '/api/v2/business_hours/schedules.json',
+    `/api/v2/business_hours/schedules/${ids.schedule}/holidays.json`,
     `/api/v2/attachments/${ids.attachment}.json`,
     `/api/v2/users/${ids.endUser}/identities.json`,
     `/api/v2/users/${ids.agent}/identities.json`,
@@ -382,6 +391,8 @@ function idSets(snap) {
   add('queued_jobs', at('/api/v2/queued_jobs.json').queued_jobs);
   add('audit_logs', at('/api/v2/audit_logs.json').audit_logs);
   add('audits', at('/api/v2/ticket_audits.json').audits);
+  add('schedules', at('/api/v2/business_hours/schedules.json').schedules);
+  add('holidays', at('/api/v2/business_hours/schedules/').holidays);
   add('comments', at(`/api/v2/tickets/`).comments);
   for (const c of at('/api/v2/tickets/').comments) add('attachments', c.attachments);
   sets.job_statuses = new Set(at('/api/v2/job_statuses.json').job_statuses.map((j) => j.id));
@@ -410,6 +421,7 @@ const KEY_TYPE = {
   audit_logs: 'audit_logs',
   job_status: 'job_statuses', job_statuses: 'job_statuses',
   queued_job: 'queued_jobs', queued_jobs: 'queued_jobs',
+  schedule: 'schedules', schedules: 'schedules', holiday: 'holidays', holidays: 'holidays',
 };
 const REF_TYPE = {
   user_id: 'users', requester_id: 'users', submitter_id: 'users', assignee_id: 'users', author_id: 'users',
@@ -464,6 +476,7 @@ function paramValue(segments, i, ids) {
     organization_id: ids.org,
     token: ids.uploadToken,
     invocation_id: 1, // no invocation exists in A; the webhook's id already answers 404
+    holiday_id: ids.holiday,
   };
   if (name in byName) return byName[name];
   if (name === 'option_id') {
@@ -506,6 +519,7 @@ function paramValue(segments, i, ids) {
     agent_broadcasts: ids.broadcast,
     views: ids.view,
     automations: ids.automation,
+    schedules: ids.schedule,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -634,6 +648,9 @@ function bodyFor(a) {
     automation: { title: 'B probe', conditions: { all: [{ field: 'status', operator: 'is', value: 'open' }, { field: 'OPEN', operator: 'greater_than', value: '2' }, { field: 'group_id', operator: 'is', value: String(a.group) }] }, actions: [{ field: 'status', value: 'pending' }] },
     automations: [{ id: a.automation, position: 1, active: false }],
     automation_ids: [a.automation],
+    schedule: { name: 'B probe', time_zone: 'Paris', intervals: [{ start_time: 1980, end_time: 2460 }] },
+    workweek: { intervals: [{ start_time: 1980, end_time: 2460 }] },
+    holiday: { name: 'B probe', start_date: '2026-12-24', end_date: '2026-12-24' },
   };
 }
 

@@ -29,6 +29,7 @@ Catalog TestCatalog() {
   c.ticket_forms = {{30, "Default"}};
   c.webhooks = {{60, "Slack"}};
   c.targets = {{70, "Legacy"}};
+  c.schedules = {{80, "EMEA"}, {81, "Americas"}};
   domain::TicketField product;
   product.id = TicketFieldId(500);
   product.type = "tagger";
@@ -115,6 +116,7 @@ domain::Ticket TicketFrom(const json::value* v) {
   t.assignee_updated_at = Int(o, "assignee_updated_at");
   t.email_cc_ids = Ids(o, "email_cc_ids");
   t.follower_ids = Ids(o, "follower_ids");
+  if (auto* s = o.if_contains("schedule_id"); s && !s->is_null()) t.schedule_id = s->as_int64();
   return t;
 }
 
@@ -139,7 +141,8 @@ json::object TicketJson(const domain::Ticket& t) {
           {"satisfaction_score", t.satisfaction_score},
           {"subject", t.subject},
           {"email_cc_ids", ccs},
-          {"follower_ids", followers}};
+          {"follower_ids", followers},
+          {"schedule_id", t.schedule_id ? json::value(*t.schedule_id) : json::value(nullptr)}};
 }
 
 UpdateFacts FactsFrom(const json::object& c) {
@@ -161,6 +164,8 @@ UpdateFacts FactsFrom(const json::object& c) {
     f.current_user_role = Str(o, "role", "end-user");
     f.requester_role = Str(o, "requester_role", "end-user");
     f.current_user_groups = Ids(o, "groups");
+    f.business_hours.schedule_ids = Ids(o, "schedules");
+    f.business_hours.open_now = Ids(o, "open_schedules");
   }
   if (f.is_create) f.before = domain::Ticket{};
   return f;

@@ -68,6 +68,9 @@ struct Ticket {
   int replies = 0;                               // public agent comments
   std::string satisfaction_score = "unoffered";  // offered, good, bad, …
   bool has_incidents = false;                    // problems: computed when read, not stored
+  // The business-hours schedule a trigger set (set_schedule); nullopt = the account's
+  // default schedule. Not part of Zendesk's ticket JSON.
+  std::optional<std::int64_t> schedule_id;
 };
 
 struct Comment {

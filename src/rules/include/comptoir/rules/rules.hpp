@@ -76,6 +76,18 @@ Status ValidateAutomation(const domain::Automation& a, const Catalog& catalog);
 boost::json::object Definitions(RuleKind kind, const Catalog& catalog);
 
 // --- evaluation -------------------------------------------------------------------------
+// The account's business-hours schedules at the update, computed by the caller (the rules
+// do no calendar arithmetic): a ticket's schedule is its schedule_id when that is one of
+// `schedule_ids`, else the default (the first); with no schedule at all the account works
+// in calendar hours and "within business hours" is always true.
+struct BusinessHoursFacts {
+  std::vector<std::int64_t> schedule_ids;  // the default first
+  std::vector<std::int64_t> open_now;      // those open at `UpdateFacts::now`
+  // The schedule of `ticket` as above; 0 when the account has none.
+  std::int64_t ScheduleOf(const domain::Ticket& ticket) const;
+  bool InBusinessHours(const domain::Ticket& ticket) const;
+};
+
 // What a condition may ask about the update being made (triggers) besides the ticket.
 struct UpdateFacts {
   bool is_create = false;
@@ -90,6 +102,7 @@ struct UpdateFacts {
   std::vector<std::int64_t> current_user_groups;
   std::string requester_role = "end-user";
   Timestamp now = 0;
+  BusinessHoursFacts business_hours;
 };
 
 // Whether `ticket` matches `conditions` (all/any). Time conditions ("hours since") use

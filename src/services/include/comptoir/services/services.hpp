@@ -18,6 +18,7 @@
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/schedule_service.hpp"
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
@@ -56,6 +57,7 @@ struct Services {
         uploads(env, auth, blobs),
         ticket_fields(env, auth, blobs),
         triggers(env),
+        schedules(env),
         tickets(env, users, uploads, ticket_fields, &triggers),
         macros(env, tickets, options.delivery.placeholders),
         delivery(env, queue, options.delivery),
@@ -74,6 +76,10 @@ struct Services {
     // View counts read this node's own ticket writes at once (other nodes' through the
     // ticket events below).
     tickets.SetAfterWrite([this](AccountId account) { views.TicketsChanged(account); });
+    // Triggers' business-hours conditions read the account's schedules at the update.
+    tickets.SetBusinessHours([this](storage::Transaction& tx, AccountId account, Timestamp now) {
+      return schedules.FactsAt(tx, account, now);
+    });
     // Events of every node (after their commit): an enqueue wakes this node's idle
     // workers; a change of an account's triggers drops this node's compiled set; a ticket
     // change makes the account's cached view counts stale. The store may deliver an event
@@ -110,7 +116,8 @@ struct Services {
     }
     const bool triggers_changed = event.find(R"("type":"triggers")") != std::string::npos;
     const bool ticket_changed = event.find(R"("type":"ticket")") != std::string::npos;
-    if (!triggers_changed && !ticket_changed) return;
+    const bool schedules_changed = event.find(R"("type":"schedules")") != std::string::npos;
+    if (!triggers_changed && !ticket_changed && !schedules_changed) return;
     boost::system::error_code ec;
     auto v = boost::json::parse(event, ec);
     if (ec || !v.is_object()) return;
@@ -118,6 +125,7 @@ struct Services {
     if (id == nullptr || !id->is_int64()) return;
     if (triggers_changed) triggers.Invalidate(AccountId(id->get_int64()));
     if (ticket_changed) views.TicketsChanged(AccountId(id->get_int64()));
+    if (schedules_changed) schedules.Invalidate(AccountId(id->get_int64()));
   }
 
   struct Alive {
@@ -141,6 +149,7 @@ struct Services {
   UploadService uploads;             // uploads and attachments (blob store)
   TicketFieldService ticket_fields;  // ticket fields and ticket forms
   TriggerService triggers;           // triggers and trigger categories (business rules)
+  ScheduleService schedules;         // business-hours schedules and holidays
   TicketService tickets;             // tickets, comments, audits, requests
   MacroService macros;               // macros: canned responses applied to tickets
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)

@@ -129,6 +129,11 @@ class TicketService {
   // Called on this node once a create or update has committed (other nodes learn of it
   // through the ticket event): caches that must read their own writes (view counts).
   void SetAfterWrite(std::function<void(AccountId)> fn) { after_write_ = std::move(fn); }
+  // The account's business-hours facts at the update, for the triggers' in_business_hours
+  // and within_schedule conditions (none set: calendar hours). Set it before serving.
+  using BusinessHoursFn = std::function<Result<rules::BusinessHoursFacts>(
+      storage::Transaction& tx, AccountId account, Timestamp now)>;
+  void SetBusinessHours(BusinessHoursFn fn) { business_hours_ = std::move(fn); }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -203,6 +208,7 @@ class TicketService {
   TriggerService* triggers_ = nullptr;
   EffectSink sink_;
   std::function<void(AccountId)> after_write_;
+  BusinessHoursFn business_hours_;
 };
 
 }  // namespace comptoir::services

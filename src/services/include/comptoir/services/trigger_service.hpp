@@ -101,8 +101,8 @@ class TriggerService {
   // --- for other services ---
   // Zendesk's default triggers, created with a new account (inside its transaction).
   static Status CreateDefaults(storage::Transaction& tx, AccountId account, Timestamp now);
-  // What rules may name in `account`: groups, agents, forms, ticket fields, … Lists whose
-  // tables this build lacks (webhooks, targets, brands, schedules) are left empty and
+  // What rules may name in `account`: groups, agents, forms, ticket fields, webhooks,
+  // targets, schedules… Lists whose tables this build lacks (brands) are left empty and
   // marked not loaded; extend here when they arrive.
   static Result<rules::Catalog> LoadCatalog(storage::Transaction& tx, AccountId account);
   // The active triggers of `account`, compiled; cached until a trigger or category changes.

@@ -742,4 +742,49 @@ class AutomationRepository {
   virtual Result<std::int64_t> CountFirings(AccountId account, domain::AutomationId automation) = 0;
 };
 
+// --- Business-hours schedules (migration 8). The zone is an IANA name; intervals are
+// JSON text [[start_minute, end_minute], …] (minutes since Sunday 00:00 local); holiday
+// dates "YYYY-MM-DD". The service validates them (calendar::Schedule::Make).
+struct ScheduleRecord {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::string name;
+  std::string time_zone;
+  std::string intervals = "[]";
+  int position = 0;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+struct ScheduleHoliday {
+  std::int64_t id = 0;
+  AccountId account_id;
+  std::int64_t schedule_id = 0;
+  std::string name;
+  std::string start_date;
+  std::string end_date;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+class ScheduleRepository {
+ public:
+  virtual ~ScheduleRepository() = default;
+  virtual Result<ScheduleRecord> Get(AccountId account, std::int64_t id) = 0;
+  // Ordered by position, then id (the first is the account's default schedule).
+  virtual Result<std::vector<ScheduleRecord>> List(AccountId account) = 0;
+  virtual Result<std::int64_t> Insert(const ScheduleRecord& s) = 0;
+  virtual Status Update(const ScheduleRecord& s) = 0;
+  // Deletes the schedule and its holidays.
+  virtual Status Delete(AccountId account, std::int64_t id) = 0;
+  // The schedule's holidays, by start date then id.
+  virtual Result<std::vector<ScheduleHoliday>> ListHolidays(AccountId account,
+                                                            std::int64_t schedule) = 0;
+  virtual Result<ScheduleHoliday> GetHoliday(AccountId account, std::int64_t schedule,
+                                             std::int64_t id) = 0;
+  virtual Result<std::int64_t> InsertHoliday(const ScheduleHoliday& h) = 0;
+  virtual Status UpdateHoliday(const ScheduleHoliday& h) = 0;
+  virtual Status DeleteHoliday(AccountId account, std::int64_t schedule, std::int64_t id) = 0;
+};
+
 }  // namespace comptoir::storage
