@@ -14,7 +14,8 @@ constexpr const char* kTicketCols =
     "brand_id, ticket_form_id, problem_id, collaborator_ids, follower_ids, email_cc_ids, tags, "
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
-    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score";
+    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score, "
+    "sla_next_breach_at, sla_last_breach_at";
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -57,6 +58,8 @@ domain::Ticket MapTicket(const Row& r) {
   t.reopens = static_cast<int>(r.Int(36));
   t.replies = static_cast<int>(r.Int(37));
   t.satisfaction_score = r.Text(38);
+  t.sla_next_breach_at = r.Int(39);  // written by the SLA repository only
+  t.sla_last_breach_at = r.Int(40);
   return t;
 }
 

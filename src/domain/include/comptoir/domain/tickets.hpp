@@ -68,6 +68,10 @@ struct Ticket {
   int replies = 0;                               // public agent comments
   std::string satisfaction_score = "unoffered";  // offered, good, bad, …
   bool has_incidents = false;                    // problems: computed when read, not stored
+  // SLA (kept by the SLA clocks, never written by a ticket update): the earliest breach
+  // of a running target (past when overdue) and the latest breach recorded; 0 = none.
+  Timestamp sla_next_breach_at = 0;
+  Timestamp sla_last_breach_at = 0;
 };
 
 struct Comment {
