@@ -19,6 +19,7 @@
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/session_service.hpp"
+#include "comptoir/services/sla_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
@@ -60,8 +61,17 @@ struct Services {
         macros(env, tickets, options.delivery.placeholders),
         delivery(env, queue, options.delivery),
         views(env, tickets),
-        automations(env, tickets, options.automations) {
+        automations(env, tickets, options.automations),
+        slas(env, queue) {
     delivery.RegisterHandlers();
+    // SLA clocks: every ticket write updates them in its transaction; breaches and
+    // recomputes are jobs.
+    slas.RegisterHandlers();
+    tickets.SetSlaHook([this](storage::Transaction& tx, const domain::Ticket& before,
+                              const domain::Ticket& after, bool creating,
+                              const domain::Comment* comment) {
+      return slas.OnTicketWritten(tx, before, after, creating, comment);
+    });
     // Rule effects (notifications, webhooks, targets) of triggers and automations become
     // jobs in the ticket's transaction.
     auto sink = [this](storage::Transaction& tx, const Context& ctx, const domain::Ticket& ticket,
@@ -146,6 +156,7 @@ struct Services {
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
+  SlaService slas;                   // SLA policies, metric clocks, breach jobs
 };
 
 }  // namespace comptoir::services

@@ -129,6 +129,13 @@ class TicketService {
   // Called on this node once a create or update has committed (other nodes learn of it
   // through the ticket event): caches that must read their own writes (view counts).
   void SetAfterWrite(std::function<void(AccountId)> fn) { after_write_ = std::move(fn); }
+  // The SLA clocks (SlaService::OnTicketWritten), called inside every create and update's
+  // transaction after the triggers, with the ticket before and as saved, and the write's
+  // comment (nullptr when none). An error rolls the write back.
+  using SlaHook = std::function<Status(storage::Transaction& tx, const domain::Ticket& before,
+                                       const domain::Ticket& after, bool creating,
+                                       const domain::Comment* comment)>;
+  void SetSlaHook(SlaHook fn) { sla_hook_ = std::move(fn); }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -203,6 +210,7 @@ class TicketService {
   TriggerService* triggers_ = nullptr;
   EffectSink sink_;
   std::function<void(AccountId)> after_write_;
+  SlaHook sla_hook_;
 };
 
 }  // namespace comptoir::services
