@@ -129,6 +129,8 @@ void RegisterAllRoutes(Routes& r) {
   RegisterEmailRoutes(r);
   RegisterViewRoutes(r);
   RegisterAutomationRoutes(r);
+  RegisterSlaRoutes(r);
+  RegisterTicketMetricEventRoutes(r);
 }
 
 struct Api::Impl {

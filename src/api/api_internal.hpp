@@ -77,6 +77,11 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
+void RegisterSlaRoutes(Routes& r);         // slas.cpp: /slas/policies
+// ticket_metric_events.cpp: /incremental/ticket_metric_events
+void RegisterTicketMetricEventRoutes(Routes& r);
+// The `slas` side-load of one ticket (slas.cpp).
+json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

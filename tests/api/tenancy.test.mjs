@@ -277,6 +277,13 @@ async function populate(api, m) {
       actions: [{ field: 'current_tags', value: `${m}_reminded` }],
     },
   }))).automation.id;
+  ids.slaPolicy = (await must(api.post('/api/v2/slas/policies', {
+    sla_policy: {
+      title: `${m} sla`, description: `${m} sla description`,
+      filter: { all: [{ field: 'group_id', operator: 'is', value: String(ids.group) }], any: [] },
+      policy_metrics: [{ priority: 'high', metric: 'first_reply_time', target: 60, business_hours: false }],
+    },
+  }))).sla_policy.id;
 
   // The end user files a request and signs in with a browser.
   const login = await api.post('/access/login', { email: ids.endUserEmail, password: USER_PASSWORD }, {
@@ -334,6 +341,7 @@ async function snapshot(api, ids) {
     '/api/v2/ticket_audits.json?per_page=100',
     '/api/v2/views.json',
     '/api/v2/automations.json',
+    '/api/v2/slas/policies.json',
     `/api/v2/attachments/${ids.attachment}.json`,
     `/api/v2/users/${ids.endUser}/identities.json`,
     `/api/v2/users/${ids.agent}/identities.json`,
@@ -506,6 +514,7 @@ function paramValue(segments, i, ids) {
     agent_broadcasts: ids.broadcast,
     views: ids.view,
     automations: ids.automation,
+    policies: ids.slaPolicy, // /slas/policies/{id}
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -541,7 +550,7 @@ function queryFor(pattern, a) {
     automations: [a.automation],
   };
   const q = new URLSearchParams({
-    include: 'users,groups,organizations,identities,comment_count,last_audits',
+    include: 'users,groups,organizations,identities,comment_count,last_audits,slas',
     ids: (idsByResource[resource] ?? [a.ticket]).join(','),
     external_ids: [a.endUserExt, `${a.m}-org`, `${a.m}-ticket`].join(','),
     external_id: resource === 'organizations' ? `${a.m}-org` : resource === 'tickets' ? `${a.m}-ticket` : a.endUserExt,
@@ -634,6 +643,11 @@ function bodyFor(a) {
     automation: { title: 'B probe', conditions: { all: [{ field: 'status', operator: 'is', value: 'open' }, { field: 'OPEN', operator: 'greater_than', value: '2' }, { field: 'group_id', operator: 'is', value: String(a.group) }] }, actions: [{ field: 'status', value: 'pending' }] },
     automations: [{ id: a.automation, position: 1, active: false }],
     automation_ids: [a.automation],
+    sla_policy: {
+      title: 'B probe', filter: { all: [{ field: 'group_id', operator: 'is', value: String(a.group) }], any: [] },
+      policy_metrics: [{ priority: 'high', metric: 'first_reply_time', target: 5 }],
+    },
+    sla_policy_ids: [a.slaPolicy],
   };
 }
 
