@@ -8,6 +8,7 @@
 // weekly intervals, holidays) for DST and holidays.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -190,9 +191,12 @@ void RunCase(const fs::path& path) {
         }
         ASSERT_NE(clock, nullptr) << kv.key();
         const auto& e = kv.value().as_object();
-        if (e.contains("instance"))
+        if (e.contains("instance")) {
           EXPECT_EQ(clock->instance, e.at("instance").as_int64()) << kv.key();
-        if (e.contains("stage")) EXPECT_EQ(clock->Stage(), e.at("stage").as_string()) << kv.key();
+        }
+        if (e.contains("stage")) {
+          EXPECT_EQ(clock->Stage(), e.at("stage").as_string()) << kv.key();
+        }
         if (e.contains("breach_at")) {
           const Timestamp want = e.at("breach_at").is_null() ? 0 : At(e.at("breach_at"));
           EXPECT_EQ(FormatIso8601(clock->breach_at), FormatIso8601(want)) << kv.key();

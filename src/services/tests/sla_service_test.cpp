@@ -164,7 +164,9 @@ TEST_F(SlaServiceTest, BreachJobFiresAtTheMinuteAndRecordsOnce) {
   auto evs = Events(id);
   ASSERT_EQ(Count(evs, "reply_time", "breach"), 1);
   for (const auto& e : evs) {
-    if (e.type == "breach") EXPECT_EQ(e.time, t0 + 1800);
+    if (e.type == "breach") {
+      EXPECT_EQ(e.time, t0 + 1800);
+    }
   }
   EXPECT_EQ(LoadTicket(id).updated_at, t0);
   // Running the check again records nothing more.
