@@ -22,6 +22,7 @@
 #include "comptoir/storage_sqlite/sqlite_store.hpp"
 
 using namespace comptoir;
+namespace sla = comptoir::services::sla;
 namespace json = boost::json;
 
 int main(int argc, char** argv) {
