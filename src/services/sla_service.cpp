@@ -243,7 +243,8 @@ Result<sla::Bases> SlaService::BasesFor(Transaction& tx, AccountId account) {
 }
 
 Status SlaService::Save(Transaction& tx, AccountId account, TicketId ticket, const sla::State& st,
-                        const std::vector<sla::Event>& events, bool enqueue) {
+                        const std::vector<sla::Event>& events, bool enqueue,
+                        const sla::State* previous) {
   domain::TicketSlaRecord r;
   r.account_id = account;
   r.ticket_id = ticket;
@@ -268,6 +269,14 @@ Status SlaService::Save(Transaction& tx, AccountId account, TicketId ticket, con
   // nothing due when it runs).
   for (const auto& c : st.clocks) {
     if (!c.running || c.breached || c.breach_at <= 0) continue;
+    // Its job was enqueued by an earlier write.
+    if (previous != nullptr &&
+        std::any_of(previous->clocks.begin(), previous->clocks.end(), [&](const auto& p) {
+          return p.metric == c.metric && p.instance == c.instance && p.running &&
+                 p.breach_at == c.breach_at;
+        })) {
+      continue;
+    }
     JobQueue::NewJob job;
     job.account = account;
     job.kind = "sla_breach";
@@ -326,8 +335,9 @@ Status SlaService::OnTicketWritten(Transaction& tx, const domain::Ticket& before
   auto bases = BasesFor(tx, account);
   if (!bases.ok()) return bases.status();
   std::vector<sla::Event> events;
+  const sla::State previous = st;
   sla::Step(st, applied, ch, *bases, events);
-  return Save(tx, account, after.id, st, events, true);
+  return Save(tx, account, after.id, st, events, true, &previous);
 }
 
 Status SlaService::CheckBreaches(AccountId account, TicketId ticket, const JobLease* lease) {

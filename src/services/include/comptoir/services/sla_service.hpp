@@ -92,8 +92,11 @@ class SlaService {
 
  private:
   Result<sla::Bases> BasesFor(storage::Transaction& tx, AccountId account);
+  // Stores the state and events; with `enqueue`, a breach job for each pending breach
+  // that `previous` (the state before this write) did not already have.
   Status Save(storage::Transaction& tx, AccountId account, TicketId ticket, const sla::State& st,
-              const std::vector<sla::Event>& events, bool enqueue);
+              const std::vector<sla::Event>& events, bool enqueue,
+              const sla::State* previous = nullptr);
   Result<domain::SlaPolicy> Save(storage::Transaction& tx, const Context& ctx, domain::SlaPolicy p,
                                  const SlaPolicyInput& in, bool creating);
 
