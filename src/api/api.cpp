@@ -130,6 +130,8 @@ void RegisterAllRoutes(Routes& r) {
   RegisterViewRoutes(r);
   RegisterAutomationRoutes(r);
   RegisterScheduleRoutes(r);
+  RegisterSlaRoutes(r);
+  RegisterTicketMetricEventRoutes(r);
 }
 
 struct Api::Impl {

@@ -73,7 +73,8 @@ Result<std::vector<services::UserRef>> ParseUserRefs(const json::value& v, const
   return out;
 }
 
-// Side-loads on ticket lists: users, groups, organizations, comment_count, last_audits.
+// Side-loads on ticket lists: users, groups, organizations, comment_count, slas,
+// last_audits.
 void SideLoad(ApiContext& c, json::object& body, json::array& tickets_json,
               const std::vector<domain::Ticket>& tickets) {
   if (Includes(c, "users")) {
@@ -130,6 +131,15 @@ void SideLoad(ApiContext& c, json::object& body, json::array& tickets_json,
       p.count = true;
       auto page = c.svc.tickets.Comments(c.ctx, tickets[i].id, p);
       tickets_json[i].as_object()["comment_count"] = page.ok() ? page->total : 0;
+    }
+  }
+  if (Includes(c, "slas") && c.actor().is_staff()) {
+    std::vector<TicketId> ids;
+    for (const auto& t : tickets) ids.push_back(t.id);
+    if (auto slas = c.svc.slas.MetricsOf(c.ctx, ids); slas.ok()) {
+      for (std::size_t i = 0; i < slas->size() && i < tickets_json.size(); ++i) {
+        tickets_json[i].as_object()["slas"] = SlasJson((*slas)[i].second);
+      }
     }
   }
   if (Includes(c, "last_audits") && c.actor().is_staff()) {

@@ -31,6 +31,7 @@ const std::map<std::string, std::string, std::less<>>& ColumnTitles() {
       {"priority", "Priority"},
       {"requester", "Requester"},
       {"satisfaction_score", "Satisfaction"},
+      {"sla_next_breach_at", "Next SLA breach"},
       {"solved", "Solved"},
       {"status", "Status"},
       {"submitter", "Submitter"},
@@ -313,6 +314,8 @@ json::object RowJson(const ApiContext& c, const domain::Ticket& t,
       row["assigned"] = TimeValue(t.assigned_at);
     else if (col == "due_date")
       row["due_date"] = TimeValue(t.due_at);
+    else if (col == "sla_next_breach_at")
+      row["sla_next_breach_at"] = TimeValue(t.sla_next_breach_at);
     else if (col == "updated_requester")
       row["updated_requester"] = TimeValue(t.requester_updated_at);
     else if (col == "updated_assignee")

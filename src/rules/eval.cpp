@@ -396,6 +396,11 @@ class Eval {
       case F::kHoursUntilDue:
         if (t.due_at == 0 || t.due_at < now) return std::nullopt;
         return (t.due_at - now) / 3600;
+      case F::kHoursSinceSlaBreach:
+        return HoursSince(now, t.sla_last_breach_at);
+      case F::kHoursUntilSlaBreach:
+        if (t.sla_next_breach_at == 0 || t.sla_next_breach_at < now) return std::nullopt;
+        return (t.sla_next_breach_at - now) / 3600;
       default:
         return std::nullopt;
     }
@@ -620,7 +625,9 @@ class Eval {
       case F::kHoursRequesterUpdated:
       case F::kHoursAssigneeUpdated:
       case F::kHoursDue:
-      case F::kHoursUntilDue: {
+      case F::kHoursUntilDue:
+      case F::kHoursSinceSlaBreach:
+      case F::kHoursUntilSlaBreach: {
         auto h = Hours(c.field);
         if (!h) return false;
         return Compare(c.op, *h, *h, c.num);

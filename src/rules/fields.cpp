@@ -141,6 +141,10 @@ const std::vector<FieldSpec>& ConditionFields() {
       {"due_date", F::kHoursDue, ValueKind::kHours, kA | kV, "Hours since due date", "time"},
       {"until_due_date", F::kHoursUntilDue, ValueKind::kHours, kA | kV, "Hours until due date",
        "time"},
+      {"sla_next_breach_at", F::kHoursSinceSlaBreach, ValueKind::kHours, kT | kA | kV,
+       "Hours since last SLA breach", "time"},
+      {"until_sla_next_breach_at", F::kHoursUntilSlaBreach, ValueKind::kHours, kT | kA | kV,
+       "Hours until next SLA breach", "time"},
   };
   return kFields;
 }

@@ -83,6 +83,8 @@ enum class F : std::uint8_t {
   kHoursAssigneeUpdated,
   kHoursDue,
   kHoursUntilDue,
+  kHoursSinceSlaBreach,  // sla_next_breach_at: hours since the last SLA breach
+  kHoursUntilSlaBreach,  // until_sla_next_breach_at: hours until the next SLA breach
   kUnknown,
 };
 

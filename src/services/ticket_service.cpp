@@ -731,6 +731,9 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
     }
   }
 
+  if (sla_hook_) {
+    COMPTOIR_RETURN_IF_ERROR(sla_hook_(tx, before, t, creating, has_comment ? &comment : nullptr));
+  }
   // Solving a problem solves its incidents.
   if (t.type == domain::TicketType::kProblem && t.status == TicketStatus::kSolved &&
       before.status != TicketStatus::kSolved) {
@@ -743,10 +746,12 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
     for (auto& inc : incidents->items) {
       if (inc.status == TicketStatus::kSolved || inc.status == TicketStatus::kClosed) continue;
       TicketStatus prev = inc.status;
+      const domain::Ticket inc_before = inc;
       inc.status = TicketStatus::kSolved;
       inc.solved_at = inc.updated_at = inc.status_updated_at = now;
       if (!inc.assignee_id) inc.assignee_id = t.assignee_id;
       COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(inc));
+      if (sla_hook_) COMPTOIR_RETURN_IF_ERROR(sla_hook_(tx, inc_before, inc, false, nullptr));
       domain::Audit a;
       a.account_id = account;
       a.ticket_id = inc.id;

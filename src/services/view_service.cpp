@@ -43,7 +43,9 @@ bool HasTimeCondition(const domain::ConditionSet& c) {
                                                            "requester_updated_at",
                                                            "assignee_updated_at",
                                                            "due_date",
-                                                           "until_due_date"};
+                                                           "until_due_date",
+                                                           "sla_next_breach_at",
+                                                           "until_sla_next_breach_at"};
   auto has = [&](const std::vector<domain::Condition>& list) {
     return std::any_of(list.begin(), list.end(),
                        [&](const domain::Condition& x) { return kTime.count(x.field) > 0; });

@@ -223,13 +223,20 @@ Result<std::vector<PeriodRun>> SqlCluster::ListPeriods(std::string_view task, in
 // --- the job queue ---
 
 Result<std::int64_t> SqlQueue::Enqueue(const QueuedJob& j) {
-  return InsertReturningId(
-      c_,
+  // A duplicate key inserts nothing (no error: on PostgreSQL an error would abort the
+  // caller's whole transaction) and is reported as kAlreadyExists.
+  auto rows = c_.Query(
       "INSERT INTO queued_jobs (account_id, kind, payload, idempotency_key, status, attempts, "
       "max_attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, "
-      "?) RETURNING id",
+      "?) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id",
       {j.account_id.value, j.kind, j.payload, j.idempotency_key,
        static_cast<std::int64_t>(j.max_attempts), j.run_at, j.created_at, j.created_at});
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  if (rows->empty()) {
+    return Status(ErrorCode::kAlreadyExists, "a job with this idempotency key exists",
+                  "DuplicateValue");
+  }
+  return (*rows)[0].Int(0);
 }
 
 Result<std::vector<QueuedJob>> SqlQueue::Lease(std::string_view node, Timestamp now,

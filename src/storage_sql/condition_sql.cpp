@@ -7,7 +7,8 @@
 //   SOLVED from solved_at on solved and closed tickets, OPEN / PENDING / HOLD / CLOSED
 //   from status_updated_at on tickets in that status (stored tickets always have it),
 //   assigned_at only on assigned tickets; until_due_date counts whole hours until due_at
-//   (future only), due_date whole hours since it (past only).
+//   (future only), due_date whole hours since it (past only); until_sla_next_breach_at
+//   and sla_next_breach_at do the same with the ticket's next and last SLA breach.
 #include "condition_sql.hpp"
 
 #include <array>
@@ -286,18 +287,19 @@ struct Compiler {
     return column + " > 0" + cond;
   }
 
-  Result<std::string> UntilDue(const Condition& c) {
+  Result<std::string> UntilDue(const Condition& c, const std::string& col = "due_at") {
     auto h = Int(c.value);
     if (!h || *h < 0) return BadValue(c);
     if (c.op == "less_than" && *h == 0) return std::string("1 = 0");  // before any Bind
     const std::int64_t now = q.now;
+    const std::string column = "tickets." + col;
     // hours = floor((due - now) / 3600), for due >= now.
-    std::string cond = "tickets.due_at >= " + Bind(now);
+    std::string cond = column + " >= " + Bind(now);
     auto at_most = [&](std::int64_t n) {
-      return " AND tickets.due_at < " + Bind(now + (n + 1) * 3600);
+      return " AND " + column + " < " + Bind(now + (n + 1) * 3600);
     };
     auto at_least = [&](std::int64_t n) {
-      return " AND tickets.due_at >= " + Bind(now + n * 3600);
+      return " AND " + column + " >= " + Bind(now + n * 3600);
     };
     if (c.op == "is") {
       cond += at_least(*h);
@@ -466,6 +468,13 @@ struct Compiler {
       return *h + " AND tickets.due_at <= " + Bind(q.now);
     }
     if (f == "until_due_date") return UntilDue(c);
+    // SLA: hours since the last breach, hours until the next (reference §3.2).
+    if (f == "sla_next_breach_at") {
+      auto h = Hours(c, "sla_last_breach_at", std::nullopt);
+      if (!h.ok()) return h;
+      return *h + " AND tickets.sla_last_breach_at <= " + Bind(q.now);
+    }
+    if (f == "until_sla_next_breach_at") return UntilDue(c, "sla_next_breach_at");
     constexpr std::string_view kCustom = "custom_fields_";
     if (f.rfind(kCustom, 0) == 0) {
       std::int64_t id = 0;
@@ -514,7 +523,7 @@ std::optional<std::string> SortExpr(std::string_view id) {
     const char* id;
     const char* expr;
   };
-  static const std::array<Col, 20> kCols = {{
+  static const std::array<Col, 21> kCols = {{
       {"created", "tickets.created_at"},
       {"created_at", "tickets.created_at"},
       {"updated", "tickets.updated_at"},
@@ -535,6 +544,10 @@ std::optional<std::string> SortExpr(std::string_view id) {
       {"group", "(SELECT g.name FROM groups g WHERE g.id = tickets.group_id)"},
       {"organization", "(SELECT o.name FROM organizations o WHERE o.id = tickets.organization_id)"},
       {"ticket_form", "tickets.ticket_form_id"},
+      // Tickets without a running SLA target (0) come after every breach instant.
+      {"sla_next_breach_at",
+       "(CASE WHEN tickets.sla_next_breach_at = 0 THEN 9223372036854775807 ELSE "
+       "tickets.sla_next_breach_at END)"},
   }};
   for (const auto& c : kCols) {
     if (id == c.id) return std::string(c.expr);

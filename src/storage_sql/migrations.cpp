@@ -695,6 +695,49 @@ CREATE INDEX schedule_holidays_schedule ON schedule_holidays(account_id, schedul
 ALTER TABLE tickets ADD COLUMN schedule_id BIGINT;
 )SQL";
 
+// Migration 11: SLA policies (reference §3.8), each ticket's SLA clocks (JSON state
+// owned by the services' SLA engine) and the ticket metric events (§2.16); the ticket's
+// next and last breach are copied to the tickets table for views and rules (0 = none).
+constexpr const char* kSlas = R"SQL(
+CREATE TABLE sla_policies (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL DEFAULT 0,
+  filter TEXT NOT NULL,
+  policy_metrics TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX sla_policies_account ON sla_policies(account_id, position, id);
+CREATE TABLE ticket_slas (
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL,
+  policy_id BIGINT NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  next_breach_at BIGINT NOT NULL DEFAULT 0,
+  last_breach_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, ticket_id)
+);
+CREATE INDEX ticket_slas_open ON ticket_slas(account_id, ticket_id) WHERE next_breach_at > 0;
+CREATE TABLE ticket_metric_events (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL,
+  metric TEXT NOT NULL,
+  instance_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  time BIGINT NOT NULL,
+  extra TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ticket_metric_events_time ON ticket_metric_events(account_id, time, id);
+CREATE INDEX ticket_metric_events_ticket ON ticket_metric_events(account_id, ticket_id, id);
+ALTER TABLE tickets ADD COLUMN sla_next_breach_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN sla_last_breach_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX tickets_sla_next_breach ON tickets(account_id, sla_next_breach_at) WHERE sla_next_breach_at > 0;
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -720,6 +763,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},
       {8, "schedules", Render(kSchedules, dialect)},
+      {11, "slas", Render(kSlas, dialect)},
   };
   // clang-format on
 }

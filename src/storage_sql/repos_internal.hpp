@@ -511,4 +511,28 @@ class SqlSchedules final : public ScheduleRepository {
   Connection& c_;
 };
 
+// Implemented in slas_sql.cpp.
+class SqlSlas final : public SlaRepository {
+ public:
+  explicit SqlSlas(Connection& c) : c_(c) {}
+  Result<domain::SlaPolicy> GetPolicy(AccountId account, domain::SlaPolicyId id) override;
+  Result<std::vector<domain::SlaPolicy>> ListPolicies(AccountId account) override;
+  Result<domain::SlaPolicyId> InsertPolicy(const domain::SlaPolicy& p) override;
+  Status UpdatePolicy(const domain::SlaPolicy& p) override;
+  Status DeletePolicy(AccountId account, domain::SlaPolicyId id) override;
+  Result<domain::TicketSlaRecord> GetTicketSla(AccountId account, TicketId ticket) override;
+  Status SaveTicketSla(const domain::TicketSlaRecord& r) override;
+  Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(AccountId account, TicketId after,
+                                                                  int limit) override;
+  Status InsertMetricEvent(const domain::TicketMetricEvent& e) override;
+  Result<std::vector<domain::TicketMetricEvent>> ListMetricEvents(AccountId account,
+                                                                  Timestamp start_time,
+                                                                  int limit) override;
+  Result<std::vector<domain::TicketMetricEvent>> ListTicketMetricEvents(AccountId account,
+                                                                        TicketId ticket) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace comptoir::sql

@@ -69,7 +69,8 @@ struct SqlTransaction::Repos {
         delivery(c),
         views(c),
         automations(c),
-        schedules(c) {}
+        schedules(c),
+        slas(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -99,6 +100,7 @@ struct SqlTransaction::Repos {
   SqlViews views;
   SqlAutomations automations;
   SqlSchedules schedules;
+  SqlSlas slas;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -144,5 +146,6 @@ storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
 storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
 storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
 storage::ScheduleRepository& SqlTransaction::schedules() { return repos_->schedules; }
+storage::SlaRepository& SqlTransaction::slas() { return repos_->slas; }
 
 }  // namespace comptoir::sql

@@ -15,7 +15,7 @@ constexpr const char* kTicketCols =
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
     "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score, "
-    "schedule_id";
+    "schedule_id, sla_next_breach_at, sla_last_breach_at";
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -59,6 +59,8 @@ domain::Ticket MapTicket(const Row& r) {
   t.replies = static_cast<int>(r.Int(37));
   t.satisfaction_score = r.Text(38);
   if (!r.IsNull(39)) t.schedule_id = r.Int(39);
+  t.sla_next_breach_at = r.Int(40);  // written by the SLA repository only
+  t.sla_last_breach_at = r.Int(41);
   return t;
 }
 

@@ -277,6 +277,13 @@ async function populate(api, m) {
       actions: [{ field: 'current_tags', value: `${m}_reminded` }],
     },
   }))).automation.id;
+  ids.slaPolicy = (await must(api.post('/api/v2/slas/policies', {
+    sla_policy: {
+      title: `${m} sla`, description: `${m} sla description`,
+      filter: { all: [{ field: 'group_id', operator: 'is', value: String(ids.group) }], any: [] },
+      policy_metrics: [{ priority: 'high', metric: 'first_reply_time', target: 60, business_hours: false }],
+    },
+  }))).sla_policy.id;
 
   // The end user files a request and signs in with a browser.
   const login = await api.post('/access/login', { email: ids.endUserEmail, password: USER_PASSWORD }, {
@@ -343,6 +350,7 @@ async function snapshot(api, ids) {
     '/api/v2/automations.json',
     '/api/v2/business_hours/schedules.json',
     `/api/v2/business_hours/schedules/${ids.schedule}/holidays.json`,
+    '/api/v2/slas/policies.json',
     `/api/v2/attachments/${ids.attachment}.json`,
     `/api/v2/users/${ids.endUser}/identities.json`,
     `/api/v2/users/${ids.agent}/identities.json`,
@@ -520,6 +528,7 @@ function paramValue(segments, i, ids) {
     views: ids.view,
     automations: ids.automation,
     schedules: ids.schedule,
+    policies: ids.slaPolicy, // /slas/policies/{id}
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;
@@ -555,7 +564,7 @@ function queryFor(pattern, a) {
     automations: [a.automation],
   };
   const q = new URLSearchParams({
-    include: 'users,groups,organizations,identities,comment_count,last_audits',
+    include: 'users,groups,organizations,identities,comment_count,last_audits,slas',
     ids: (idsByResource[resource] ?? [a.ticket]).join(','),
     external_ids: [a.endUserExt, `${a.m}-org`, `${a.m}-ticket`].join(','),
     external_id: resource === 'organizations' ? `${a.m}-org` : resource === 'tickets' ? `${a.m}-ticket` : a.endUserExt,
@@ -651,6 +660,11 @@ function bodyFor(a) {
     schedule: { name: 'B probe', time_zone: 'Paris', intervals: [{ start_time: 1980, end_time: 2460 }] },
     workweek: { intervals: [{ start_time: 1980, end_time: 2460 }] },
     holiday: { name: 'B probe', start_date: '2026-12-24', end_date: '2026-12-24' },
+    sla_policy: {
+      title: 'B probe', filter: { all: [{ field: 'group_id', operator: 'is', value: String(a.group) }], any: [] },
+      policy_metrics: [{ priority: 'high', metric: 'first_reply_time', target: 5 }],
+    },
+    sla_policy_ids: [a.slaPolicy],
   };
 }
 

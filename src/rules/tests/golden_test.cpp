@@ -110,6 +110,8 @@ domain::Ticket TicketFrom(const json::value* v) {
   t.updated_at = Int(o, "updated_at");
   t.solved_at = Int(o, "solved_at");
   t.due_at = Int(o, "due_at");
+  t.sla_next_breach_at = Int(o, "sla_next_breach_at");
+  t.sla_last_breach_at = Int(o, "sla_last_breach_at");
   t.status_updated_at = Int(o, "status_updated_at");
   t.assigned_at = Int(o, "assigned_at");
   t.requester_updated_at = Int(o, "requester_updated_at");

@@ -106,6 +106,10 @@ domain::Ticket RandomTicket(std::mt19937_64& rng, AccountId account) {
   if (t.type == domain::TicketType::kTask && pick(2)) {
     t.due_at = kNow + (pick(2) ? 1 : -1) * (pick(100) * 3600 + pick(3600));
   }
+  // SLA columns (written by the SLA repository after the insert).
+  if (pick(2) == 0)
+    t.sla_next_breach_at = kNow + (pick(2) ? 1 : -1) * (pick(100) * 3600 + pick(3600));
+  if (pick(3) == 0) t.sla_last_breach_at = kNow - pick(100) * 3600 - pick(3600);
   return t;
 }
 
@@ -115,7 +119,7 @@ Condition RandomCondition(std::mt19937_64& rng) {
     return std::string(*(list.begin() + pick(static_cast<int>(list.size()))));
   };
   auto hours = [&]() { return json::value(std::to_string(pick(200))); };
-  switch (pick(17)) {
+  switch (pick(18)) {
     case 0:
       return {"status", of({"is", "is_not", "less_than", "greater_than"}),
               json::value(of({"new", "open", "pending", "hold", "solved", "closed"}))};
@@ -158,6 +162,9 @@ Condition RandomCondition(std::mt19937_64& rng) {
       return {of({"due_date", "until_due_date"}), of({"is", "less_than", "greater_than"}), hours()};
     case 15:
       return {"recipient", of({"is", "is_not"}), json::value(of({"help@x.test", ""}))};
+    case 16:
+      return {of({"sla_next_breach_at", "until_sla_next_breach_at"}),
+              of({"is", "less_than", "greater_than"}), hours()};
     default:
       return {"brand_id", of({"is", "is_not"}), json::value(of({"", "5"}))};
   }
@@ -177,6 +184,9 @@ TEST_P(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
                       auto tid = tx.tickets().Insert(t);
                       if (!tid.ok()) return tid.status();
                       t.id = *tid;
+                      domain::TicketSlaRecord sla{
+                          account, t.id, 0, "{}", t.sla_next_breach_at, t.sla_last_breach_at};
+                      if (Status st = tx.slas().SaveTicketSla(sla); !st.ok()) return st;
                       tickets.push_back(t);
                     }
                     return Status::Ok();
@@ -199,7 +209,9 @@ TEST_P(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
     q.current_groups = my_groups;
     // Both plans (index walk or collect-and-sort) and a few orders select the same rows.
     q.walk_sort_index = round % 2 == 1;
-    q.sort_by = round % 3 == 0 ? "updated" : (round % 3 == 1 ? "priority" : "");
+    q.sort_by = round % 3 == 0
+                    ? "updated"
+                    : (round % 3 == 1 ? (round % 2 ? "priority" : "sla_next_breach_at") : "");
     std::set<std::int64_t> by_sql;
     Status read = store_->Read([&](storage::Transaction& tx) {
       storage::PageRequest page;

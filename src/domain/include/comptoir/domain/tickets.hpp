@@ -71,6 +71,10 @@ struct Ticket {
   // The business-hours schedule a trigger set (set_schedule); nullopt = the account's
   // default schedule. Not part of Zendesk's ticket JSON.
   std::optional<std::int64_t> schedule_id;
+  // SLA (kept by the SLA clocks, never written by a ticket update): the earliest breach
+  // of a running target (past when overdue) and the latest breach recorded; 0 = none.
+  Timestamp sla_next_breach_at = 0;
+  Timestamp sla_last_breach_at = 0;
 };
 
 struct Comment {

@@ -20,6 +20,7 @@
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/schedule_service.hpp"
 #include "comptoir/services/session_service.hpp"
+#include "comptoir/services/sla_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
@@ -62,8 +63,26 @@ struct Services {
         macros(env, tickets, options.delivery.placeholders),
         delivery(env, queue, options.delivery),
         views(env, tickets),
-        automations(env, tickets, options.automations) {
+        automations(env, tickets, options.automations),
+        slas(env, queue) {
     delivery.RegisterHandlers();
+    // SLA clocks: every ticket write updates them in its transaction; breaches and
+    // recomputes are jobs.
+    slas.RegisterHandlers();
+    // SLA business hours are the ticket's schedule; a schedule change recomputes targets.
+    slas.SetScheduleLookup([this](storage::Transaction& tx, AccountId account,
+                                  std::optional<std::int64_t> schedule_id) {
+      return schedules.ForTicket(tx, account, schedule_id);
+    });
+    schedules.SetChangeHook(
+        [this](storage::Transaction& tx, AccountId account, std::int64_t schedule_id) {
+          return slas.OnScheduleChanged(tx, account, schedule_id);
+        });
+    tickets.SetSlaHook([this](storage::Transaction& tx, const domain::Ticket& before,
+                              const domain::Ticket& after, bool creating,
+                              const domain::Comment* comment) {
+      return slas.OnTicketWritten(tx, before, after, creating, comment);
+    });
     // Rule effects (notifications, webhooks, targets) of triggers and automations become
     // jobs in the ticket's transaction.
     auto sink = [this](storage::Transaction& tx, const Context& ctx, const domain::Ticket& ticket,
@@ -155,6 +174,7 @@ struct Services {
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
+  SlaService slas;                   // SLA policies, metric clocks, breach jobs
 };
 
 }  // namespace comptoir::services

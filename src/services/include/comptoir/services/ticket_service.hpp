@@ -134,6 +134,13 @@ class TicketService {
   using BusinessHoursFn = std::function<Result<rules::BusinessHoursFacts>(
       storage::Transaction& tx, AccountId account, Timestamp now)>;
   void SetBusinessHours(BusinessHoursFn fn) { business_hours_ = std::move(fn); }
+  // The SLA clocks (SlaService::OnTicketWritten), called inside every create and update's
+  // transaction after the triggers, with the ticket before and as saved, and the write's
+  // comment (nullptr when none). An error rolls the write back.
+  using SlaHook = std::function<Status(storage::Transaction& tx, const domain::Ticket& before,
+                                       const domain::Ticket& after, bool creating,
+                                       const domain::Comment* comment)>;
+  void SetSlaHook(SlaHook fn) { sla_hook_ = std::move(fn); }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -209,6 +216,7 @@ class TicketService {
   EffectSink sink_;
   std::function<void(AccountId)> after_write_;
   BusinessHoursFn business_hours_;
+  SlaHook sla_hook_;
 };
 
 }  // namespace comptoir::services

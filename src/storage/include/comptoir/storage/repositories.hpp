@@ -15,6 +15,7 @@
 #include "comptoir/common/status.hpp"
 #include "comptoir/domain/people.hpp"
 #include "comptoir/domain/rules.hpp"
+#include "comptoir/domain/sla.hpp"
 #include "comptoir/domain/tickets.hpp"
 #include "comptoir/storage/page.hpp"
 
@@ -785,6 +786,35 @@ class ScheduleRepository {
   virtual Result<std::int64_t> InsertHoliday(const ScheduleHoliday& h) = 0;
   virtual Status UpdateHoliday(const ScheduleHoliday& h) = 0;
   virtual Status DeleteHoliday(AccountId account, std::int64_t schedule, std::int64_t id) = 0;
+};
+
+// SLA policies, the per-ticket SLA clocks and the ticket metric events (reference §3.8,
+// §2.16). Everything is scoped by account.
+class SlaRepository {
+ public:
+  virtual ~SlaRepository() = default;
+  virtual Result<domain::SlaPolicy> GetPolicy(AccountId account, domain::SlaPolicyId id) = 0;
+  // Ordered by position, then id.
+  virtual Result<std::vector<domain::SlaPolicy>> ListPolicies(AccountId account) = 0;
+  virtual Result<domain::SlaPolicyId> InsertPolicy(const domain::SlaPolicy& p) = 0;
+  virtual Status UpdatePolicy(const domain::SlaPolicy& p) = 0;
+  virtual Status DeletePolicy(AccountId account, domain::SlaPolicyId id) = 0;
+  // The ticket's SLA record (kNotFound when it has none).
+  virtual Result<domain::TicketSlaRecord> GetTicketSla(AccountId account, TicketId ticket) = 0;
+  // Inserts or replaces the record, and copies next/last breach to the ticket's columns
+  // tickets.sla_next_breach_at / sla_last_breach_at (0 = none).
+  virtual Status SaveTicketSla(const domain::TicketSlaRecord& r) = 0;
+  // Records with a pending breach (next_breach_at > 0), ticket id > `after`, by ticket id.
+  virtual Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(AccountId account,
+                                                                          TicketId after,
+                                                                          int limit) = 0;
+  virtual Status InsertMetricEvent(const domain::TicketMetricEvent& e) = 0;
+  // Events with time >= start_time, by time then id, at most `limit`.
+  virtual Result<std::vector<domain::TicketMetricEvent>> ListMetricEvents(AccountId account,
+                                                                          Timestamp start_time,
+                                                                          int limit) = 0;
+  virtual Result<std::vector<domain::TicketMetricEvent>> ListTicketMetricEvents(
+      AccountId account, TicketId ticket) = 0;
 };
 
 }  // namespace comptoir::storage

@@ -46,6 +46,7 @@ class SqlTransaction final : public storage::Transaction {
   storage::ViewRepository& views() override;
   storage::AutomationRepository& automations() override;
   storage::ScheduleRepository& schedules() override;
+  storage::SlaRepository& slas() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
