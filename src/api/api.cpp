@@ -129,6 +129,8 @@ void RegisterAllRoutes(Routes& r) {
   RegisterEmailRoutes(r);
   RegisterViewRoutes(r);
   RegisterAutomationRoutes(r);
+  RegisterExportRoutes(r);
+  RegisterTicketMetricRoutes(r);
 }
 
 struct Api::Impl {

@@ -77,6 +77,8 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
+void RegisterExportRoutes(Routes& r);       // incremental.cpp: /incremental/...
+void RegisterTicketMetricRoutes(Routes& r);  // incremental.cpp: /ticket_metrics, /tickets/{id}/metrics
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.
@@ -248,6 +250,12 @@ json::object CommentJson(const ApiContext& c, const domain::Comment& cm,
                          const std::vector<domain::Attachment>& attachments);
 json::object AuditJson(const ApiContext& c, const domain::Audit& a,
                        const std::vector<domain::Comment>& comments);
+// The side-loads of ticket lists (?include=users,groups,organizations,metric_sets,…).
+void TicketSideLoads(ApiContext& c, json::object& body, json::array& tickets_json,
+                     const std::vector<domain::Ticket>& tickets);
+// Ticket metric sets (incremental.cpp): one set, and the sets of shown tickets.
+json::object TicketMetricJson(const ApiContext& c, const domain::TicketMetricSet& m);
+json::array MetricSetsOf(ApiContext& c, const std::vector<domain::Ticket>& tickets);
 // Parses a {"ticket": {...}} body into the service input (422 for wrong types).
 Result<services::TicketInput> ParseTicketInput(const json::object& o);
 Result<services::CommentInput> ParseCommentInput(const json::value& v);

@@ -37,6 +37,11 @@ struct Config {
   int smtp_timeout_ms = 60000;        // one SMTP conversation, in total
   bool smtp_verify_tls = true;        // check the smart host's certificate
   int automation_seconds = 3600;      // period of the cluster-wide automation sweep
+  // Incremental exports (Zendesk's limits): requests per account per minute (0 = off),
+  // sample requests per 20 minutes, and how many recent seconds a request leaves out.
+  int export_rate_limit = 10;
+  int export_sample_rate_limit = 10;
+  int export_lag_seconds = 60;
 
   std::string BlobDir() const;
 

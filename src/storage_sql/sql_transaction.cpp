@@ -68,7 +68,9 @@ struct SqlTransaction::Repos {
         macros(c),
         delivery(c),
         views(c),
-        automations(c) {}
+        automations(c),
+        exports(c),
+        ticket_metrics(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -97,6 +99,8 @@ struct SqlTransaction::Repos {
   SqlDelivery delivery;
   SqlViews views;
   SqlAutomations automations;
+  SqlExports exports;
+  SqlTicketMetrics ticket_metrics;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -141,5 +145,9 @@ storage::TriggerRepository& SqlTransaction::triggers() { return repos_->triggers
 storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
 storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
 storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
+storage::ExportRepository& SqlTransaction::exports() { return repos_->exports; }
+storage::TicketMetricRepository& SqlTransaction::ticket_metrics() {
+  return repos_->ticket_metrics;
+}
 
 }  // namespace comptoir::sql

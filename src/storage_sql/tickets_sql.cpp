@@ -1,5 +1,8 @@
 // SQL for tickets (with their tag and collaborator side tables), comments, audits and
 // attachments.
+#include <algorithm>
+#include <ctime>
+
 #include "condition_sql.hpp"
 #include "repos_internal.hpp"
 #include "sql_util.hpp"
@@ -14,7 +17,12 @@ constexpr const char* kTicketCols =
     "brand_id, ticket_form_id, problem_id, collaborator_ids, follower_ids, email_cc_ids, tags, "
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
-    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score";
+    "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score, "
+    "generated_timestamp";
+
+}  // namespace
+
+const char* const kTicketColumns = kTicketCols;
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -57,8 +65,11 @@ domain::Ticket MapTicket(const Row& r) {
   t.reopens = static_cast<int>(r.Int(36));
   t.replies = static_cast<int>(r.Int(37));
   t.satisfaction_score = r.Text(38);
+  t.generated_timestamp = r.Int(39);
   return t;
 }
+
+namespace {
 
 Params TicketValues(const domain::Ticket& t) {
   return {t.account_id.value,
@@ -100,6 +111,21 @@ Params TicketValues(const domain::Ticket& t) {
           static_cast<std::int64_t>(t.replies),
           t.satisfaction_score};
 }
+
+// The export stream position of a write (incremental exports): the wall-clock second of
+// the write, or the ticket's own updated_at / deleted_at when later. Update keeps the
+// stored value when it is larger, so a ticket never moves back in the stream.
+Timestamp GeneratedTimestamp(const domain::Ticket& t) {
+  const Timestamp wall = static_cast<Timestamp>(std::time(nullptr));
+  return std::max({wall, t.updated_at, t.deleted_at, t.created_at});
+}
+
+Params WithGenerated(Params p, Timestamp gen) {
+  p.emplace_back(gen);
+  return p;
+}
+
+}  // namespace
 
 std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params) {
   std::string where = "account_id = ?";
@@ -163,6 +189,8 @@ std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params
   return where;
 }
 
+namespace {
+
 constexpr const char* kCommentCols =
     "id, account_id, ticket_id, audit_id, author_id, body, html_body, plain_body, is_public, "
     "via_channel, metadata, created_at";
@@ -201,6 +229,13 @@ domain::Audit MapAudit(const Row& r) {
   a.created_at = r.Int(8);
   return a;
 }
+
+}  // namespace
+
+const char* const kAuditColumns = kAuditCols;
+domain::Audit MapTicketAudit(const Row& r) { return MapAudit(r); }
+
+namespace {
 
 constexpr const char* kAttachmentCols =
     "id, account_id, upload_token, comment_id, ticket_id, uploader_id, file_name, "
@@ -324,9 +359,9 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
       "follower_ids, email_cc_ids, tags, custom_fields, via_channel, via_source, is_public, "
       "due_at, created_at, updated_at, solved_at, deleted_at, status_updated_at, "
       "initially_assigned_at, assigned_at, requester_updated_at, assignee_updated_at, reopens, "
-      "replies, satisfaction_score) VALUES (" +
-          Placeholders(38) + ") RETURNING id",
-      TicketValues(t));
+      "replies, satisfaction_score, generated_timestamp) VALUES (" +
+          Placeholders(39) + ") RETURNING id",
+      WithGenerated(TicketValues(t), GeneratedTimestamp(t)));
   if (!id.ok()) return std::move(id).TakeStatus();
   domain::Ticket copy = t;
   copy.id = TicketId(*id);
@@ -336,6 +371,9 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
 
 Status SqlTickets::Update(const domain::Ticket& t) {
   Params p = TicketValues(t);
+  const Timestamp gen = GeneratedTimestamp(t);
+  p.emplace_back(gen);
+  p.emplace_back(gen);
   p.emplace_back(t.account_id.value);
   p.emplace_back(t.id.value);
   COMPTOIR_RETURN_IF_ERROR(ExecOne(
@@ -348,7 +386,8 @@ Status SqlTickets::Update(const domain::Ticket& t) {
       "is_public = ?, due_at = ?, created_at = ?, updated_at = ?, solved_at = ?, deleted_at = ?, "
       "status_updated_at = ?, initially_assigned_at = ?, assigned_at = ?, "
       "requester_updated_at = ?, assignee_updated_at = ?, reopens = ?, replies = ?, "
-      "satisfaction_score = ? WHERE account_id = ? AND id = ?",
+      "satisfaction_score = ?, generated_timestamp = CASE WHEN generated_timestamp > ? THEN "
+      "generated_timestamp ELSE ? END WHERE account_id = ? AND id = ?",
       p));
   return WriteSideTables(t);
 }

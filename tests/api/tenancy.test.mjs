@@ -304,6 +304,7 @@ async function populate(api, m) {
   await must(api.put('/api/v2/comptoir/email_settings.json', {
     email_settings: { from_name: `${m} desk`, support_address: `${m}@example.test` },
   }));
+  ids.ticketMetric = (await must(api.get(`/api/v2/tickets/${ids.ticket}/metrics.json`))).ticket_metric.id;
   return ids;
 }
 
@@ -506,6 +507,7 @@ function paramValue(segments, i, ids) {
     agent_broadcasts: ids.broadcast,
     views: ids.view,
     automations: ids.automation,
+    ticket_metrics: ids.ticketMetric,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;

@@ -68,6 +68,9 @@ struct Ticket {
   int replies = 0;                               // public agent comments
   std::string satisfaction_score = "unoffered";  // offered, good, bad, …
   bool has_incidents = false;                    // problems: computed when read, not stored
+  // Incremental exports: the stream position of the last write (read only; the store
+  // sets it on every write, see storage_sql README).
+  Timestamp generated_timestamp = 0;
 };
 
 struct Comment {

@@ -13,6 +13,7 @@
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
 #include "comptoir/services/delivery_service.hpp"
+#include "comptoir/services/export_service.hpp"
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
@@ -20,6 +21,7 @@
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/ticket_metrics.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
@@ -36,6 +38,7 @@ struct ServicesOptions {
   QueueOptions queue;
   DeliveryOptions delivery;
   AutomationOptions automations;
+  ExportOptions exports;
 };
 
 struct Services {
@@ -60,7 +63,9 @@ struct Services {
         macros(env, tickets, options.delivery.placeholders),
         delivery(env, queue, options.delivery),
         views(env, tickets),
-        automations(env, tickets, options.automations) {
+        automations(env, tickets, options.automations),
+        exports(env, options.exports),
+        ticket_metrics(env, tickets) {
     delivery.RegisterHandlers();
     // Rule effects (notifications, webhooks, targets) of triggers and automations become
     // jobs in the ticket's transaction.
@@ -146,6 +151,8 @@ struct Services {
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
+  ExportService exports;             // incremental exports (tickets, users, orgs, events)
+  TicketMetricService ticket_metrics;  // reads of the ticket metric sets
 };
 
 }  // namespace comptoir::services

@@ -18,6 +18,7 @@
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/context.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/ticket_metrics.hpp"
 #include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
@@ -129,6 +130,9 @@ class TicketService {
   // Called on this node once a create or update has committed (other nodes learn of it
   // through the ticket event): caches that must read their own writes (view counts).
   void SetAfterWrite(std::function<void(AccountId)> fn) { after_write_ = std::move(fn); }
+  // The metric sets every write keeps (ticket_metrics.hpp); set its schedule lookup
+  // before serving.
+  TicketMetrics& metrics() { return metrics_; }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -203,6 +207,7 @@ class TicketService {
   TriggerService* triggers_ = nullptr;
   EffectSink sink_;
   std::function<void(AccountId)> after_write_;
+  TicketMetrics metrics_;
 };
 
 }  // namespace comptoir::services
