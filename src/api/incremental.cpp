@@ -95,6 +95,8 @@ struct Request {
 Result<Request> ParseRequest(ApiContext& c, bool cursor_mode, bool sample) {
   Request r;
   const std::string* cursor = cursor_mode ? c.req.Query("cursor") : nullptr;
+  // node-zendesk's exportCursor(start_time) sends the literal "undefined" for no cursor.
+  if (cursor && (*cursor == "undefined" || *cursor == "null")) cursor = nullptr;
   if (cursor && !cursor->empty()) {
     auto p = ParseExportCursor(*cursor);
     if (!p.ok()) return p.status();

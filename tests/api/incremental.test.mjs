@@ -55,7 +55,9 @@ test('time-based ticket export pages through every ticket once and ends', async 
   const { items, pages, last } = await drain(`/api/v2/incremental/tickets.json?start_time=${t0}&per_page=10`, 'tickets');
   const ids = items.map((t) => t.id);
   for (const id of made) assert.equal(ids.filter((x) => x === id).length, 1, `ticket ${id} exactly once`);
-  assert.ok(pages >= 3, `25 tickets at 10 a page take several pages (${pages})`);
+  // Pages end on whole seconds (a full page takes the rest of its last second), so 25
+  // tickets made within a second or two may come in fewer pages than 10 a page suggests.
+  assert.ok(pages >= 2, `pages: ${pages}`);
   assert.equal(typeof last.end_time, 'number');
   assert.equal(typeof last.count, 'number');
   assert.match(last.next_page, /incremental\/tickets\.json\?start_time=\d+/);
@@ -104,7 +106,7 @@ test('deleted tickets appear with status "deleted" unless exclude_deleted=true',
   const start = Math.floor(Date.now() / 1000);
   const t = await createTicket();
   const keep = await createTicket();
-  assert.equal((await srv.delete(`/api/v2/tickets/${t.id}.json`)).status, 204);
+  assert.equal((await srv.request('DELETE', `/api/v2/tickets/${t.id}.json`)).status, 204);
   await settle();
   const all = await srv.get(`/api/v2/incremental/tickets/cursor.json?start_time=${start}`);
   const deleted = all.json.tickets.find((x) => x.id === t.id);
@@ -165,7 +167,7 @@ test('ticket events: audits with child_events; comment events only with include=
   const change = mine[1].child_events.find((c) => c.event_type === 'Change' && 'status' in c);
   assert.ok(change, JSON.stringify(mine[1].child_events));
   assert.equal(change.status, 'pending');
-  assert.equal(change.previous_value, 'open');
+  assert.equal(change.previous_value, 'new');
   const withComments = await srv.get(`/api/v2/incremental/ticket_events.json?start_time=${start}&include=comment_events`);
   const created = withComments.json.ticket_events.find((e) => e.ticket_id === t.id);
   const comment = created.child_events.find((c) => c.event_type === 'Comment');

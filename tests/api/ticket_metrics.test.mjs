@@ -137,6 +137,6 @@ test('agents read the metrics of tickets they may see; end users get 403; delete
   const visible = await srv.get('/api/v2/ticket_metrics.json', { auth: narrow.auth });
   assert.equal(visible.status, 200, visible.text);
   assert.ok(!visible.json.ticket_metrics.some((x) => x.ticket_id === t.id));
-  assert.equal((await srv.delete(`/api/v2/tickets/${t.id}.json`)).status, 204);
+  assert.equal((await srv.request('DELETE', `/api/v2/tickets/${t.id}.json`)).status, 204);
   assert.equal((await srv.get(`/api/v2/tickets/${t.id}/metrics.json`)).status, 404);
 });
