@@ -77,8 +77,9 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
-void RegisterExportRoutes(Routes& r);       // incremental.cpp: /incremental/...
-void RegisterTicketMetricRoutes(Routes& r);  // incremental.cpp: /ticket_metrics, /tickets/{id}/metrics
+// incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
+void RegisterExportRoutes(Routes& r);
+void RegisterTicketMetricRoutes(Routes& r);
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.

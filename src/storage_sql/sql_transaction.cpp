@@ -146,8 +146,6 @@ storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
 storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
 storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
 storage::ExportRepository& SqlTransaction::exports() { return repos_->exports; }
-storage::TicketMetricRepository& SqlTransaction::ticket_metrics() {
-  return repos_->ticket_metrics;
-}
+storage::TicketMetricRepository& SqlTransaction::ticket_metrics() { return repos_->ticket_metrics; }
 
 }  // namespace comptoir::sql

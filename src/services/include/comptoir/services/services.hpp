@@ -152,7 +152,8 @@ struct Services {
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
   ExportService exports;             // incremental exports (tickets, users, orgs, events)
-  TicketMetricService ticket_metrics;  // reads of the ticket metric sets
+  // The reads of the ticket metric sets.
+  TicketMetricService ticket_metrics;
 };
 
 }  // namespace comptoir::services
