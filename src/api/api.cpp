@@ -132,6 +132,8 @@ void RegisterAllRoutes(Routes& r) {
   RegisterScheduleRoutes(r);
   RegisterSlaRoutes(r);
   RegisterTicketMetricEventRoutes(r);
+  RegisterExportRoutes(r);
+  RegisterTicketMetricRoutes(r);
 }
 
 struct Api::Impl {

@@ -83,6 +83,9 @@ void RegisterSlaRoutes(Routes& r);         // slas.cpp: /slas/policies
 void RegisterTicketMetricEventRoutes(Routes& r);
 // The `slas` side-load of one ticket (slas.cpp).
 json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
+// incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
+void RegisterExportRoutes(Routes& r);
+void RegisterTicketMetricRoutes(Routes& r);
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.
@@ -254,6 +257,12 @@ json::object CommentJson(const ApiContext& c, const domain::Comment& cm,
                          const std::vector<domain::Attachment>& attachments);
 json::object AuditJson(const ApiContext& c, const domain::Audit& a,
                        const std::vector<domain::Comment>& comments);
+// The side-loads of ticket lists (?include=users,groups,organizations,metric_sets,…).
+void TicketSideLoads(ApiContext& c, json::object& body, json::array& tickets_json,
+                     const std::vector<domain::Ticket>& tickets);
+// Ticket metric sets (incremental.cpp): one set, and the sets of shown tickets.
+json::object TicketMetricJson(const ApiContext& c, const domain::TicketMetricSet& m);
+json::array MetricSetsOf(ApiContext& c, const std::vector<domain::Ticket>& tickets);
 // Parses a {"ticket": {...}} body into the service input (422 for wrong types).
 Result<services::TicketInput> ParseTicketInput(const json::object& o);
 Result<services::CommentInput> ParseCommentInput(const json::value& v);

@@ -156,6 +156,7 @@ void SideLoad(ApiContext& c, json::object& body, json::array& tickets_json,
     }
     body["audits"] = std::move(arr);
   }
+  if (Includes(c, "metric_sets")) body["metric_sets"] = MetricSetsOf(c, tickets);
 }
 
 http::Response TicketList(ApiContext& c, storage::TicketFilter f) {
@@ -227,6 +228,11 @@ http::Response UsersOf(ApiContext& c, const std::vector<std::int64_t>& ids) {
 }
 
 }  // namespace
+
+void TicketSideLoads(ApiContext& c, json::object& body, json::array& tickets_json,
+                     const std::vector<domain::Ticket>& tickets) {
+  SideLoad(c, body, tickets_json, tickets);
+}
 
 Result<services::CommentInput> ParseCommentInput(const json::value& v) {
   services::CommentInput c;
@@ -341,7 +347,7 @@ json::object TicketJson(const ApiContext& c, const domain::Ticket& t) {
           {"via", Via(t.via_channel, t.via_source)},
           {"created_at", Iso(t.created_at)},
           {"updated_at", Iso(t.updated_at)},
-          {"generated_timestamp", t.updated_at},
+          {"generated_timestamp", t.generated_timestamp ? t.generated_timestamp : t.updated_at},
           {"type", StringOrNull(domain::TypeName(t.type))},
           {"subject", t.subject},
           {"raw_subject", t.raw_subject.empty() ? t.subject : t.raw_subject},

@@ -67,6 +67,17 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
     smtp_verify_tls = std::string(v) != "off" && std::string(v) != "0";
   }
   positive("COMPTOIR_AUTOMATION_SECONDS", automation_seconds);
+  // Zero allowed: no limit / no lag (tests).
+  auto non_negative = [](const char* name, int& out) {
+    if (const char* v = Env(name)) {
+      char* end = nullptr;
+      long n = std::strtol(v, &end, 10);
+      if (end != v && *end == '\0' && n >= 0 && n <= 1000000) out = static_cast<int>(n);
+    }
+  };
+  non_negative("COMPTOIR_EXPORT_RATE_LIMIT", export_rate_limit);
+  non_negative("COMPTOIR_EXPORT_SAMPLE_RATE_LIMIT", export_sample_rate_limit);
+  non_negative("COMPTOIR_EXPORT_LAG_SECONDS", export_lag_seconds);
   if (const char* v = Env("COMPTOIR_ACCESS_LOG")) {
     access_log = std::string(v) != "off" && std::string(v) != "0";
   }

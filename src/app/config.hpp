@@ -45,6 +45,11 @@ struct Config {
   // build output of the source tree the binary was built from (ui/agent/dist); an
   // installation points it at wherever it copied dist/ (--ui-dir, COMPTOIR_UI_DIR).
   std::string ui_dir = COMPTOIR_DEFAULT_UI_DIR;
+  // Incremental exports (Zendesk's limits): requests per account per minute (0 = off),
+  // sample requests per 20 minutes, and how many recent seconds a request leaves out.
+  int export_rate_limit = 10;
+  int export_sample_rate_limit = 10;
+  int export_lag_seconds = 60;
 
   std::string BlobDir() const;
 

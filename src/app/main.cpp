@@ -156,6 +156,9 @@ int Serve(const Config& cfg) {
   service_options.delivery.smtp_connect_timeout =
       std::chrono::milliseconds(std::min(10000, cfg.smtp_timeout_ms));
   service_options.delivery.smtp_verify_peer = cfg.smtp_verify_tls;
+  service_options.exports.per_minute = cfg.export_rate_limit;
+  service_options.exports.sample_per_20_minutes = cfg.export_sample_rate_limit;
+  service_options.exports.lag_seconds = cfg.export_lag_seconds;
   services::Services services(**store, clock, blobs, service_options);
   services.uploads.SetMaxBytes(cfg.max_upload_bytes);
   api::ApiOptions api_options;

@@ -585,6 +585,9 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(t));
   }
   PublishTicketEvent(tx, creating ? "created" : "updated", t);
+  // Ticket metric sets (ticket_metrics.cpp): a public agent comment is what raised replies.
+  COMPTOIR_RETURN_IF_ERROR(metrics_.OnTicketWritten(tx, creating ? nullptr : &before, t,
+                                                    has_comment, t.replies > before.replies, now));
 
   domain::Audit audit;
   audit.account_id = account;
@@ -752,6 +755,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
       if (!inc.assignee_id) inc.assignee_id = t.assignee_id;
       COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(inc));
       if (sla_hook_) COMPTOIR_RETURN_IF_ERROR(sla_hook_(tx, inc_before, inc, false, nullptr));
+      COMPTOIR_RETURN_IF_ERROR(metrics_.OnTicketWritten(tx, &inc, inc, false, false, now));
       domain::Audit a;
       a.account_id = account;
       a.ticket_id = inc.id;

@@ -738,6 +738,73 @@ ALTER TABLE tickets ADD COLUMN sla_last_breach_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX tickets_sla_next_breach ON tickets(account_id, sla_next_breach_at) WHERE sla_next_breach_at > 0;
 )SQL";
 
+// Migration 10: incremental exports and ticket metric sets. generated_timestamp is a
+// ticket's position in the export stream (every write moves it to the write's second, see
+// tickets_sql.cpp); existing tickets start at their last update or deletion. Users and
+// organisations stream on updated_at, audits (ticket events) on created_at. One metric
+// set per ticket; durations in seconds, -1 = not reached (rendered null). Existing
+// tickets get a set from what the ticket row stores (see src/services/README.md).
+constexpr const char* kExports = R"SQL(
+ALTER TABLE tickets ADD COLUMN generated_timestamp BIGINT NOT NULL DEFAULT 0;
+UPDATE tickets SET generated_timestamp = CASE WHEN deleted_at > updated_at THEN deleted_at ELSE updated_at END;
+CREATE INDEX tickets_generated ON tickets(account_id, generated_timestamp, id);
+CREATE INDEX users_updated ON users(account_id, updated_at, id);
+CREATE INDEX organizations_updated ON organizations(account_id, updated_at, id);
+CREATE INDEX ticket_audits_created ON ticket_audits(account_id, created_at, id);
+CREATE TABLE ticket_metric_sets (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  ticket_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  reopens INTEGER NOT NULL DEFAULT 0,
+  replies INTEGER NOT NULL DEFAULT 0,
+  assignee_stations INTEGER NOT NULL DEFAULT 0,
+  group_stations INTEGER NOT NULL DEFAULT 0,
+  assigned_at BIGINT NOT NULL DEFAULT 0,
+  initially_assigned_at BIGINT NOT NULL DEFAULT 0,
+  solved_at BIGINT NOT NULL DEFAULT 0,
+  status_updated_at BIGINT NOT NULL DEFAULT 0,
+  latest_comment_added_at BIGINT NOT NULL DEFAULT 0,
+  requester_updated_at BIGINT NOT NULL DEFAULT 0,
+  assignee_updated_at BIGINT NOT NULL DEFAULT 0,
+  custom_status_updated_at BIGINT NOT NULL DEFAULT 0,
+  reply_cal BIGINT NOT NULL DEFAULT -1,
+  reply_bus BIGINT NOT NULL DEFAULT -1,
+  first_resolution_cal BIGINT NOT NULL DEFAULT -1,
+  first_resolution_bus BIGINT NOT NULL DEFAULT -1,
+  full_resolution_cal BIGINT NOT NULL DEFAULT -1,
+  full_resolution_bus BIGINT NOT NULL DEFAULT -1,
+  agent_wait_cal BIGINT NOT NULL DEFAULT 0,
+  agent_wait_bus BIGINT NOT NULL DEFAULT 0,
+  requester_wait_cal BIGINT NOT NULL DEFAULT 0,
+  requester_wait_bus BIGINT NOT NULL DEFAULT 0,
+  on_hold_cal BIGINT NOT NULL DEFAULT 0,
+  on_hold_bus BIGINT NOT NULL DEFAULT 0,
+  status INTEGER NOT NULL DEFAULT 0,
+  status_since BIGINT NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX ticket_metric_sets_ticket ON ticket_metric_sets(account_id, ticket_id);
+CREATE INDEX ticket_metric_sets_account ON ticket_metric_sets(account_id, id);
+INSERT INTO ticket_metric_sets (account_id, ticket_id, created_at, updated_at, reopens, replies,
+  assignee_stations, group_stations, assigned_at, initially_assigned_at, solved_at,
+  status_updated_at, latest_comment_added_at, requester_updated_at, assignee_updated_at,
+  custom_status_updated_at, first_resolution_cal, first_resolution_bus, full_resolution_cal,
+  full_resolution_bus, status, status_since)
+SELECT account_id, id, created_at, updated_at, reopens, replies,
+  CASE WHEN initially_assigned_at > 0 THEN 1 ELSE 0 END,
+  CASE WHEN group_id IS NOT NULL THEN 1 ELSE 0 END,
+  assigned_at, initially_assigned_at, solved_at, status_updated_at,
+  COALESCE((SELECT MAX(c.created_at) FROM ticket_comments c WHERE c.account_id = tickets.account_id AND c.ticket_id = tickets.id), 0),
+  requester_updated_at, assignee_updated_at, status_updated_at,
+  CASE WHEN solved_at > 0 THEN solved_at - created_at ELSE -1 END,
+  CASE WHEN solved_at > 0 THEN solved_at - created_at ELSE -1 END,
+  CASE WHEN solved_at > 0 THEN solved_at - created_at ELSE -1 END,
+  CASE WHEN solved_at > 0 THEN solved_at - created_at ELSE -1 END,
+  status, status_updated_at
+FROM tickets;
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -763,6 +830,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},
       {8, "schedules", Render(kSchedules, dialect)},
+      {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
   };
   // clang-format on

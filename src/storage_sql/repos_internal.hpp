@@ -511,6 +511,29 @@ class SqlSchedules final : public ScheduleRepository {
   Connection& c_;
 };
 
+// --- incremental exports and ticket metric sets (exports_sql.cpp) ---
+
+// Shared with tickets_sql.cpp: the ticket columns and row mapping, the audit ones, and
+// the WHERE clause of a TicketFilter.
+extern const char* const kTicketColumns;
+domain::Ticket MapTicket(const Row& r);
+extern const char* const kAuditColumns;
+domain::Audit MapTicketAudit(const Row& r);
+std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params);
+
+class SqlExports final : public ExportRepository {
+ public:
+  explicit SqlExports(Connection& c) : c_(c) {}
+  Result<std::vector<domain::Ticket>> Tickets(AccountId account, const ExportQuery& q) override;
+  Result<std::vector<domain::User>> Users(AccountId account, const ExportQuery& q) override;
+  Result<std::vector<domain::Organization>> Organizations(AccountId account,
+                                                          const ExportQuery& q) override;
+  Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) override;
+
+ private:
+  Connection& c_;
+};
+
 // Implemented in slas_sql.cpp.
 class SqlSlas final : public SlaRepository {
  public:
@@ -530,6 +553,21 @@ class SqlSlas final : public SlaRepository {
                                                                   int limit) override;
   Result<std::vector<domain::TicketMetricEvent>> ListTicketMetricEvents(AccountId account,
                                                                         TicketId ticket) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqlTicketMetrics final : public TicketMetricRepository {
+ public:
+  explicit SqlTicketMetrics(Connection& c) : c_(c) {}
+  Result<domain::TicketMetricSet> Get(AccountId account, std::int64_t id) override;
+  Result<domain::TicketMetricSet> ForTicket(AccountId account, TicketId ticket) override;
+  Result<std::vector<domain::TicketMetricSet>> ForTickets(
+      AccountId account, const std::vector<TicketId>& tickets) override;
+  Result<Page<domain::TicketMetricSet>> List(AccountId account, const TicketFilter& filter,
+                                             const PageRequest& page) override;
+  Result<std::int64_t> Put(const domain::TicketMetricSet& m) override;
 
  private:
   Connection& c_;

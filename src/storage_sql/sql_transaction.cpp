@@ -70,7 +70,9 @@ struct SqlTransaction::Repos {
         views(c),
         automations(c),
         schedules(c),
-        slas(c) {}
+        slas(c),
+        exports(c),
+        ticket_metrics(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -101,6 +103,8 @@ struct SqlTransaction::Repos {
   SqlAutomations automations;
   SqlSchedules schedules;
   SqlSlas slas;
+  SqlExports exports;
+  SqlTicketMetrics ticket_metrics;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -147,5 +151,7 @@ storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
 storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
 storage::ScheduleRepository& SqlTransaction::schedules() { return repos_->schedules; }
 storage::SlaRepository& SqlTransaction::slas() { return repos_->slas; }
+storage::ExportRepository& SqlTransaction::exports() { return repos_->exports; }
+storage::TicketMetricRepository& SqlTransaction::ticket_metrics() { return repos_->ticket_metrics; }
 
 }  // namespace comptoir::sql

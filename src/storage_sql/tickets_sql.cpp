@@ -1,5 +1,8 @@
 // SQL for tickets (with their tag and collaborator side tables), comments, audits and
 // attachments.
+#include <algorithm>
+#include <ctime>
+
 #include "condition_sql.hpp"
 #include "repos_internal.hpp"
 #include "sql_util.hpp"
@@ -15,7 +18,11 @@ constexpr const char* kTicketCols =
     "custom_fields, via_channel, via_source, is_public, due_at, created_at, updated_at, "
     "solved_at, deleted_at, status_updated_at, initially_assigned_at, assigned_at, "
     "requester_updated_at, assignee_updated_at, reopens, replies, satisfaction_score, "
-    "schedule_id, sla_next_breach_at, sla_last_breach_at";
+    "schedule_id, sla_next_breach_at, sla_last_breach_at, generated_timestamp";
+
+}  // namespace
+
+const char* const kTicketColumns = kTicketCols;
 
 domain::Ticket MapTicket(const Row& r) {
   domain::Ticket t;
@@ -61,8 +68,11 @@ domain::Ticket MapTicket(const Row& r) {
   if (!r.IsNull(39)) t.schedule_id = r.Int(39);
   t.sla_next_breach_at = r.Int(40);  // written by the SLA repository only
   t.sla_last_breach_at = r.Int(41);
+  t.generated_timestamp = r.Int(42);
   return t;
 }
+
+namespace {
 
 Params TicketValues(const domain::Ticket& t) {
   return {t.account_id.value,
@@ -105,6 +115,21 @@ Params TicketValues(const domain::Ticket& t) {
           t.satisfaction_score,
           t.schedule_id ? Value(*t.schedule_id) : Value()};
 }
+
+// The export stream position of a write (incremental exports): the wall-clock second of
+// the write, or the ticket's own updated_at / deleted_at when later. Update keeps the
+// stored value when it is larger, so a ticket never moves back in the stream.
+Timestamp GeneratedTimestamp(const domain::Ticket& t) {
+  const Timestamp wall = static_cast<Timestamp>(std::time(nullptr));
+  return std::max({wall, t.updated_at, t.deleted_at, t.created_at});
+}
+
+Params WithGenerated(Params p, Timestamp gen) {
+  p.emplace_back(gen);
+  return p;
+}
+
+}  // namespace
 
 std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params) {
   std::string where = "account_id = ?";
@@ -168,6 +193,8 @@ std::string TicketWhere(AccountId account, const TicketFilter& f, Params& params
   return where;
 }
 
+namespace {
+
 constexpr const char* kCommentCols =
     "id, account_id, ticket_id, audit_id, author_id, body, html_body, plain_body, is_public, "
     "via_channel, metadata, created_at";
@@ -206,6 +233,13 @@ domain::Audit MapAudit(const Row& r) {
   a.created_at = r.Int(8);
   return a;
 }
+
+}  // namespace
+
+const char* const kAuditColumns = kAuditCols;
+domain::Audit MapTicketAudit(const Row& r) { return MapAudit(r); }
+
+namespace {
 
 constexpr const char* kAttachmentCols =
     "id, account_id, upload_token, comment_id, ticket_id, uploader_id, file_name, "
@@ -329,9 +363,9 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
       "follower_ids, email_cc_ids, tags, custom_fields, via_channel, via_source, is_public, "
       "due_at, created_at, updated_at, solved_at, deleted_at, status_updated_at, "
       "initially_assigned_at, assigned_at, requester_updated_at, assignee_updated_at, reopens, "
-      "replies, satisfaction_score, schedule_id) VALUES (" +
-          Placeholders(39) + ") RETURNING id",
-      TicketValues(t));
+      "replies, satisfaction_score, schedule_id, generated_timestamp) VALUES (" +
+          Placeholders(40) + ") RETURNING id",
+      WithGenerated(TicketValues(t), GeneratedTimestamp(t)));
   if (!id.ok()) return std::move(id).TakeStatus();
   domain::Ticket copy = t;
   copy.id = TicketId(*id);
@@ -341,6 +375,9 @@ Result<TicketId> SqlTickets::Insert(const domain::Ticket& t) {
 
 Status SqlTickets::Update(const domain::Ticket& t) {
   Params p = TicketValues(t);
+  const Timestamp gen = GeneratedTimestamp(t);
+  p.emplace_back(gen);
+  p.emplace_back(gen);
   p.emplace_back(t.account_id.value);
   p.emplace_back(t.id.value);
   COMPTOIR_RETURN_IF_ERROR(ExecOne(
@@ -353,7 +390,9 @@ Status SqlTickets::Update(const domain::Ticket& t) {
       "is_public = ?, due_at = ?, created_at = ?, updated_at = ?, solved_at = ?, deleted_at = ?, "
       "status_updated_at = ?, initially_assigned_at = ?, assigned_at = ?, "
       "requester_updated_at = ?, assignee_updated_at = ?, reopens = ?, replies = ?, "
-      "satisfaction_score = ?, schedule_id = ? WHERE account_id = ? AND id = ?",
+      "satisfaction_score = ?, schedule_id = ?, generated_timestamp = CASE WHEN "
+      "generated_timestamp > ? THEN generated_timestamp ELSE ? END WHERE account_id = ? AND "
+      "id = ?",
       p));
   return WriteSideTables(t);
 }

@@ -318,6 +318,7 @@ async function populate(api, m) {
   ids.holiday = (await must(api.post(`/api/v2/business_hours/schedules/${ids.schedule}/holidays.json`, {
     holiday: { name: `${m} holiday`, start_date: '2026-12-25', end_date: '2026-12-26' },
   }))).holiday.id;
+  ids.ticketMetric = (await must(api.get(`/api/v2/tickets/${ids.ticket}/metrics.json`))).ticket_metric.id;
   return ids;
 }
 
@@ -529,6 +530,7 @@ function paramValue(segments, i, ids) {
     automations: ids.automation,
     schedules: ids.schedule,
     policies: ids.slaPolicy, // /slas/policies/{id}
+    ticket_metrics: ids.ticketMetric,
   };
   if (name === 'id' && prev in byPrev) return byPrev[prev];
   return undefined;

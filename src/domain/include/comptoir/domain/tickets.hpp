@@ -75,6 +75,9 @@ struct Ticket {
   // of a running target (past when overdue) and the latest breach recorded; 0 = none.
   Timestamp sla_next_breach_at = 0;
   Timestamp sla_last_breach_at = 0;
+  // Incremental exports: the stream position of the last write (read only; the store
+  // sets it on every write, see storage_sql README).
+  Timestamp generated_timestamp = 0;
 };
 
 struct Comment {

@@ -13,6 +13,7 @@
 #include "comptoir/services/custom_field_service.hpp"
 #include "comptoir/services/custom_role_service.hpp"
 #include "comptoir/services/delivery_service.hpp"
+#include "comptoir/services/export_service.hpp"
 #include "comptoir/services/group_service.hpp"
 #include "comptoir/services/job_queue.hpp"
 #include "comptoir/services/job_service.hpp"
@@ -22,6 +23,7 @@
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/sla_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/ticket_metrics.hpp"
 #include "comptoir/services/ticket_service.hpp"
 #include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
@@ -38,6 +40,7 @@ struct ServicesOptions {
   QueueOptions queue;
   DeliveryOptions delivery;
   AutomationOptions automations;
+  ExportOptions exports;
 };
 
 struct Services {
@@ -64,7 +67,9 @@ struct Services {
         delivery(env, queue, options.delivery),
         views(env, tickets),
         automations(env, tickets, options.automations),
-        slas(env, queue) {
+        slas(env, queue),
+        exports(env, options.exports),
+        ticket_metrics(env, tickets) {
     delivery.RegisterHandlers();
     // SLA clocks: every ticket write updates them in its transaction; breaches and
     // recomputes are jobs.
@@ -73,6 +78,17 @@ struct Services {
     slas.SetScheduleLookup([this](storage::Transaction& tx, AccountId account,
                                   std::optional<std::int64_t> schedule_id) {
       return schedules.ForTicket(tx, account, schedule_id);
+    });
+    // Ticket metrics count business minutes in the ticket's schedule.
+    tickets.metrics().SetBusinessTime([this](storage::Transaction& tx, AccountId account,
+                                             std::optional<std::int64_t> schedule_id)
+                                          -> Result<std::optional<domain::BusinessSeconds>> {
+      auto schedule = schedules.ForTicket(tx, account, schedule_id);
+      if (!schedule.ok()) return schedule.status();
+      if (!schedule->has_value()) return std::optional<domain::BusinessSeconds>();
+      return std::optional<domain::BusinessSeconds>([s = **schedule](Timestamp from, Timestamp to) {
+        return s.BusinessSecondsBetween(from, to);
+      });
     });
     schedules.SetChangeHook(
         [this](storage::Transaction& tx, AccountId account, std::int64_t schedule_id) {
@@ -175,6 +191,9 @@ struct Services {
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
   SlaService slas;                   // SLA policies, metric clocks, breach jobs
+  ExportService exports;             // incremental exports (tickets, users, orgs, events)
+  // The reads of the ticket metric sets.
+  TicketMetricService ticket_metrics;
 };
 
 }  // namespace comptoir::services

@@ -18,6 +18,7 @@
 #include "comptoir/services/auth_service.hpp"
 #include "comptoir/services/context.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
+#include "comptoir/services/ticket_metrics.hpp"
 #include "comptoir/services/trigger_service.hpp"
 #include "comptoir/services/upload_service.hpp"
 #include "comptoir/services/user_service.hpp"
@@ -141,6 +142,9 @@ class TicketService {
                                        const domain::Ticket& after, bool creating,
                                        const domain::Comment* comment)>;
   void SetSlaHook(SlaHook fn) { sla_hook_ = std::move(fn); }
+  // The metric sets every write keeps (ticket_metrics.hpp); set its schedule lookup
+  // before serving.
+  TicketMetrics& metrics() { return metrics_; }
   // At most this many trigger firings per write (then the cycle is cut with an audit note).
   static constexpr int kMaxTriggerFirings = 100;
 
@@ -217,6 +221,7 @@ class TicketService {
   std::function<void(AccountId)> after_write_;
   BusinessHoursFn business_hours_;
   SlaHook sla_hook_;
+  TicketMetrics metrics_;
 };
 
 }  // namespace comptoir::services

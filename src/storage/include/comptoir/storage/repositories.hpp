@@ -16,6 +16,7 @@
 #include "comptoir/domain/people.hpp"
 #include "comptoir/domain/rules.hpp"
 #include "comptoir/domain/sla.hpp"
+#include "comptoir/domain/ticket_metrics.hpp"
 #include "comptoir/domain/tickets.hpp"
 #include "comptoir/storage/page.hpp"
 
@@ -815,6 +816,50 @@ class SlaRepository {
                                                                           int limit) = 0;
   virtual Result<std::vector<domain::TicketMetricEvent>> ListTicketMetricEvents(
       AccountId account, TicketId ticket) = 0;
+};
+
+// --- Incremental exports and ticket metric sets (migration 10) ---
+
+// A position in an export stream: items are ordered by (timestamp, id), the timestamp
+// being a ticket's generated_timestamp, a user's or organisation's updated_at, an
+// audit's created_at.
+struct ExportPosition {
+  Timestamp ts = 0;
+  std::int64_t id = 0;
+};
+
+// Items strictly after `after` whose timestamp is below `until`, in stream order, at most
+// `limit`. One index range scan per call ((account_id, <timestamp>, id) indexes).
+struct ExportQuery {
+  ExportPosition after;
+  Timestamp until = 0;
+  int limit = 1000;
+  bool include_deleted = true;  // tickets: soft-deleted ones too
+};
+
+class ExportRepository {
+ public:
+  virtual ~ExportRepository() = default;
+  virtual Result<std::vector<domain::Ticket>> Tickets(AccountId account, const ExportQuery& q) = 0;
+  virtual Result<std::vector<domain::User>> Users(AccountId account, const ExportQuery& q) = 0;
+  virtual Result<std::vector<domain::Organization>> Organizations(AccountId account,
+                                                                  const ExportQuery& q) = 0;
+  virtual Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) = 0;
+};
+
+// One metric set per ticket (ticket_metric_sets), written by the ticket's writes.
+class TicketMetricRepository {
+ public:
+  virtual ~TicketMetricRepository() = default;
+  virtual Result<domain::TicketMetricSet> Get(AccountId account, std::int64_t id) = 0;
+  virtual Result<domain::TicketMetricSet> ForTicket(AccountId account, TicketId ticket) = 0;
+  virtual Result<std::vector<domain::TicketMetricSet>> ForTickets(
+      AccountId account, const std::vector<TicketId>& tickets) = 0;
+  // The sets of the live tickets `filter` admits (its restriction fields), paged by id.
+  virtual Result<Page<domain::TicketMetricSet>> List(AccountId account, const TicketFilter& filter,
+                                                     const PageRequest& page) = 0;
+  // Inserts (id 0) or updates the set of m.ticket_id; returns its id.
+  virtual Result<std::int64_t> Put(const domain::TicketMetricSet& m) = 0;
 };
 
 }  // namespace comptoir::storage

@@ -47,6 +47,8 @@ class Transaction {
   virtual AutomationRepository& automations() = 0;
   virtual ScheduleRepository& schedules() = 0;
   virtual SlaRepository& slas() = 0;
+  virtual ExportRepository& exports() = 0;
+  virtual TicketMetricRepository& ticket_metrics() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node

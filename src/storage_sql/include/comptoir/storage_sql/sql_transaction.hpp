@@ -47,6 +47,8 @@ class SqlTransaction final : public storage::Transaction {
   storage::AutomationRepository& automations() override;
   storage::ScheduleRepository& schedules() override;
   storage::SlaRepository& slas() override;
+  storage::ExportRepository& exports() override;
+  storage::TicketMetricRepository& ticket_metrics() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
