@@ -129,6 +129,7 @@ void RegisterAllRoutes(Routes& r) {
   RegisterEmailRoutes(r);
   RegisterViewRoutes(r);
   RegisterAutomationRoutes(r);
+  RegisterSearchRoutes(r);
 }
 
 struct Api::Impl {

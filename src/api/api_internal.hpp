@@ -77,6 +77,9 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
+void RegisterSearchRoutes(Routes& r);  // search.cpp: /search, /search/count, /search/export
+// GET /users/search?query= in the search language (search.cpp).
+http::Response SearchUsers(ApiContext& c);
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.
@@ -176,6 +179,11 @@ http::Response ListResponse(const ApiContext& c, std::string_view key, const Pag
   if (extra) extra(body);
   return JsonResponse(200, body);
 }
+
+// The request URL with the given query parameters replaced (others kept).
+std::string LinkWith(const ApiContext& c,
+                     const std::vector<std::pair<std::string, std::string>>& set,
+                     const std::vector<std::string>& drop);
 
 // {"count": {"value": n, "refreshed_at": "…"}}
 http::Response CountResponse(const ApiContext& c, std::int64_t n);

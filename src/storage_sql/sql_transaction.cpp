@@ -68,7 +68,8 @@ struct SqlTransaction::Repos {
         macros(c),
         delivery(c),
         views(c),
-        automations(c) {}
+        automations(c),
+        search(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -97,6 +98,7 @@ struct SqlTransaction::Repos {
   SqlDelivery delivery;
   SqlViews views;
   SqlAutomations automations;
+  SqlSearch search;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -141,5 +143,6 @@ storage::TriggerRepository& SqlTransaction::triggers() { return repos_->triggers
 storage::MacroRepository& SqlTransaction::macros() { return repos_->macros; }
 storage::ViewRepository& SqlTransaction::views() { return repos_->views; }
 storage::AutomationRepository& SqlTransaction::automations() { return repos_->automations; }
+storage::SearchRepository& SqlTransaction::search() { return repos_->search; }
 
 }  // namespace comptoir::sql

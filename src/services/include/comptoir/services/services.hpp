@@ -18,6 +18,7 @@
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
@@ -60,7 +61,8 @@ struct Services {
         macros(env, tickets, options.delivery.placeholders),
         delivery(env, queue, options.delivery),
         views(env, tickets),
-        automations(env, tickets, options.automations) {
+        automations(env, tickets, options.automations),
+        search(env, tickets) {
     delivery.RegisterHandlers();
     // Rule effects (notifications, webhooks, targets) of triggers and automations become
     // jobs in the ticket's transaction.
@@ -93,6 +95,12 @@ struct Services {
 
   // Joins the cluster and starts the job workers (after every Register).
   Status Start() {
+    // Rows written before the search index existed (or by the demo seeder) get indexed.
+    while (true) {
+      auto n = search.Backfill(1000);
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+    }
     COMPTOIR_RETURN_IF_ERROR(cluster.Start());
     queue.Start();
     return Status::Ok();
@@ -146,6 +154,7 @@ struct Services {
   DeliveryService delivery;          // webhooks, targets, e-mail, broadcasts (side effects)
   ViewService views;                 // views: saved ticket lists and their counts
   AutomationService automations;     // time-based rules and their hourly sweep
+  SearchService search;              // /search: the full-text index and the query language
 };
 
 }  // namespace comptoir::services

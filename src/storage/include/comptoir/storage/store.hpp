@@ -45,6 +45,7 @@ class Transaction {
   virtual DeliveryRepository& delivery() = 0;
   virtual ViewRepository& views() = 0;
   virtual AutomationRepository& automations() = 0;
+  virtual SearchRepository& search() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node

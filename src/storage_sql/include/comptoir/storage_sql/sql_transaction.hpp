@@ -45,6 +45,7 @@ class SqlTransaction final : public storage::Transaction {
   storage::DeliveryRepository& delivery() override;
   storage::ViewRepository& views() override;
   storage::AutomationRepository& automations() override;
+  storage::SearchRepository& search() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 
