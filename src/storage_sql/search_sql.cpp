@@ -574,13 +574,15 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
       p.emplace_back(match);
       for (const auto& v : where_params) p.push_back(v);
     } else {
-      sql = std::string("SELECT ") + tb.base + ".id, " + tb.base + ".created_at FROM " + tb.base +
-            " JOIN " + tb.pg + " s ON s." + tb.pg_id + " = " + tb.base + ".id WHERE " + where +
-            text_where + " ORDER BY ts_rank(s." + pg_rank_col + ", to_tsquery('simple', ?)) DESC, " +
-            tb.base + ".id DESC LIMIT ? OFFSET ?";
-      p = where_params;
-      for (const auto& v : text_params) p.push_back(v);
+      // The rank in a scalar subquery: the WHERE's unqualified columns stay the base
+      // table's (the index table has an account_id too).
+      sql = std::string("SELECT ") + tb.base + ".id, " + tb.base + ".created_at, (SELECT ts_rank(s." +
+            pg_rank_col + ", to_tsquery('simple', ?)) FROM " + tb.pg + " s WHERE s." + tb.pg_id +
+            " = " + tb.base + ".id) AS search_rank FROM " + tb.base + " WHERE " + where +
+            text_where + " ORDER BY search_rank DESC, " + tb.base + ".id DESC LIMIT ? OFFSET ?";
       p.emplace_back(pg_queries[pg_rank_col]);
+      for (const auto& v : where_params) p.push_back(v);
+      for (const auto& v : text_params) p.push_back(v);
     }
   } else {
     sql = std::string("SELECT ") + tb.base + ".id, " + tb.base + ".created_at" + from + text_where;
