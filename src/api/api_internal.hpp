@@ -77,7 +77,7 @@ void RegisterTargetRoutes(Routes& r);       // webhooks.cpp: /targets, /target_f
 void RegisterEmailRoutes(Routes& r);  // email_settings.cpp: /comptoir/email_settings, broadcasts
 void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
-void RegisterSearchRoutes(Routes& r);  // search.cpp: /search, /search/count, /search/export
+void RegisterSearchRoutes(Routes& r);      // search.cpp: /search, /search/count, /search/export
 // GET /users/search?query= in the search language (search.cpp).
 http::Response SearchUsers(ApiContext& c);
 // Every resource's routes, in order (api.cpp).

@@ -378,7 +378,6 @@ std::string LinkWith(const ApiContext& c,
   return url + query;
 }
 
-
 Result<Paging> ParsePaging(const ApiContext& c, int max_per_page) {
   Paging p;
   const std::string* size = c.req.Query("page[size]");

@@ -16,10 +16,10 @@ constexpr int kExportMaxPageSize = 1000;  // page[size]
 
 http::Response QueryError(const ApiContext& c, const search::ParseError& e) {
   (void)c;
-  return JsonResponse(400, json::object{{"error", "invalid"},
-                                        {"description", e.message + " at position " +
-                                                            std::to_string(e.position)},
-                                        {"position", e.position}});
+  return JsonResponse(
+      400, json::object{{"error", "invalid"},
+                        {"description", e.message + " at position " + std::to_string(e.position)},
+                        {"position", e.position}});
 }
 
 // The ?query= parameter parsed, or the 400 to answer.
@@ -67,12 +67,16 @@ Result<services::SearchOptions> SortOptions(const ApiContext& c) {
   services::SearchOptions o;
   if (const auto* s = c.req.Query("sort_by"); s && !s->empty()) {
     static const std::map<std::string, std::string, std::less<>> kSorts = {
-        {"created_at", "created_at"}, {"updated_at", "updated_at"}, {"priority", "priority"},
-        {"status", "status"},         {"ticket_type", "ticket_type"}};
+        {"created_at", "created_at"},
+        {"updated_at", "updated_at"},
+        {"priority", "priority"},
+        {"status", "status"},
+        {"ticket_type", "ticket_type"}};
     auto it = kSorts.find(*s);
     if (it == kSorts.end()) {
-      return InvalidArgument("sort_by must be updated_at, created_at, priority, status or "
-                             "ticket_type");
+      return InvalidArgument(
+          "sort_by must be updated_at, created_at, priority, status or "
+          "ticket_type");
     }
     o.sort_by = it->second;
   }
@@ -189,14 +193,15 @@ http::Response Export(ApiContext& c) {
     next = json::value(LinkWith(c, {{"page[after]", page->after_cursor}}, {}));
   }
   return JsonResponse(
-      200, json::object{{"results", std::move(items)},
-                        {"facets", nullptr},
-                        {"meta", json::object{{"has_more", page->has_more},
-                                              {"after_cursor", page->after_cursor.empty()
-                                                                   ? json::value(nullptr)
-                                                                   : json::value(page->after_cursor)},
-                                              {"before_cursor", nullptr}}},
-                        {"links", json::object{{"next", next}, {"prev", nullptr}}}});
+      200,
+      json::object{{"results", std::move(items)},
+                   {"facets", nullptr},
+                   {"meta", json::object{{"has_more", page->has_more},
+                                         {"after_cursor", page->after_cursor.empty()
+                                                              ? json::value(nullptr)
+                                                              : json::value(page->after_cursor)},
+                                         {"before_cursor", nullptr}}},
+                   {"links", json::object{{"next", next}, {"prev", nullptr}}}});
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/account_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"

@@ -1,5 +1,5 @@
-#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include <algorithm>
 #include <map>

@@ -163,9 +163,9 @@ Status UnindexTicket(Transaction& tx, AccountId account, TicketId id) {
 
 Status IndexUser(Transaction& tx, const domain::User& u) {
   std::string body;
-  for (std::string_view s : {std::string_view(u.email), std::string_view(u.phone),
-                             std::string_view(u.external_id), std::string_view(u.alias),
-                             std::string_view(u.notes), std::string_view(u.details)}) {
+  for (std::string_view s :
+       {std::string_view(u.email), std::string_view(u.phone), std::string_view(u.external_id),
+        std::string_view(u.alias), std::string_view(u.notes), std::string_view(u.details)}) {
     Append(body, s);
   }
   for (const auto& tag : u.tags) Append(body, tag);
@@ -178,8 +178,8 @@ Status UnindexUser(Transaction& tx, AccountId account, UserId id) {
 
 Status IndexOrganization(Transaction& tx, const domain::Organization& o) {
   std::string body;
-  for (std::string_view s : {std::string_view(o.external_id), std::string_view(o.notes),
-                             std::string_view(o.details)}) {
+  for (std::string_view s :
+       {std::string_view(o.external_id), std::string_view(o.notes), std::string_view(o.details)}) {
     Append(body, s);
   }
   for (const auto& tag : o.tags) Append(body, tag);
@@ -199,8 +199,8 @@ Result<SearchResults> SearchService::Search(const Context& ctx, domain::SearchQu
   if (q.type != SearchType::kAny) {
     types.push_back(q.type);
   } else {
-    for (auto t : {SearchType::kTicket, SearchType::kUser, SearchType::kOrganization,
-                   SearchType::kGroup}) {
+    for (auto t :
+         {SearchType::kTicket, SearchType::kUser, SearchType::kOrganization, SearchType::kGroup}) {
       if (Applies(q, t)) types.push_back(t);
     }
   }
@@ -266,8 +266,8 @@ Result<SearchResults> SearchService::Search(const Context& ctx, domain::SearchQu
   return out;
 }
 
-Result<ExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery q,
-                                         SearchType type, const std::string& cursor, int limit) {
+Result<ExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery q, SearchType type,
+                                         const std::string& cursor, int limit) {
   FoldQuery(q);
   Timestamp after_created = 0;
   std::int64_t after_id = 0;

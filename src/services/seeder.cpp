@@ -81,17 +81,17 @@ constexpr std::array<const char*, 10> kSentencesUk = {
 // Words mixed into the text so that free-text searches have selective terms (the
 // equipment, the places, the products of a help desk's everyday tickets).
 constexpr std::array<const char*, 24> kThingsFr = {
-    "imprimante", "scanner",  "routeur",    "badge",      "ordinateur portable", "écran",
-    "clavier",    "VPN",      "messagerie", "agenda",     "téléphone",           "facture",
-    "devis",      "contrat",  "colis",      "entrepôt",   "désactivation",       "réseau",
-    "sauvegarde", "tablette", "licence",    "casque",     "webcam",              "serveur"};
+    "imprimante", "scanner",       "routeur", "badge",      "ordinateur portable",
+    "écran",      "clavier",       "VPN",     "messagerie", "agenda",
+    "téléphone",  "facture",       "devis",   "contrat",    "colis",
+    "entrepôt",   "désactivation", "réseau",  "sauvegarde", "tablette",
+    "licence",    "casque",        "webcam",  "serveur"};
 constexpr std::array<const char*, 24> kThingsEn = {
-    "printer",  "scanner", "router",   "badge",   "laptop",      "screen",
-    "keyboard", "VPN",     "mailbox",  "calendar", "phone",      "invoice",
-    "quote",    "contract", "parcel",  "warehouse", "deactivation", "network",
-    "backup",   "tablet",  "licence",  "headset", "webcam",      "server"};
-constexpr std::array<const char*, 6> kGroups = {"Support",   "Facturation", "Technique",
-                                                "Niveau 2",  "Logistique",  "Ventes"};
+    "printer",      "scanner",  "router", "badge",   "laptop",  "screen",   "keyboard", "VPN",
+    "mailbox",      "calendar", "phone",  "invoice", "quote",   "contract", "parcel",   "warehouse",
+    "deactivation", "network",  "backup", "tablet",  "licence", "headset",  "webcam",   "server"};
+constexpr std::array<const char*, 6> kGroups = {"Support",  "Facturation", "Technique",
+                                                "Niveau 2", "Logistique",  "Ventes"};
 constexpr std::array<const char*, 8> kTags = {"billing", "login",  "bug",     "refund",
                                               "vip",     "mobile", "feature", "shipping"};
 

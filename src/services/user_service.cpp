@@ -1,5 +1,5 @@
-#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include <algorithm>
 #include <set>

@@ -35,9 +35,8 @@ std::vector<std::string> SplitWords(const std::string& folded) {
 }
 
 bool AllDigits(const std::string& s) {
-  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char ch) {
-    return ch >= '0' && ch <= '9';
-  });
+  return !s.empty() && s.size() <= 18 &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 std::string Lower(std::string s) {
@@ -134,9 +133,9 @@ class Compiler {
     const std::string& f = t.field;
     if (f == "status" || f == "priority" || f == "ticket_type") {
       static const std::map<std::string, int, std::less<>> kCodes = {
-          {"new", 0},      {"open", 1},    {"pending", 2},  {"hold", 3},     {"solved", 4},
-          {"closed", 5},   {"low", 1},     {"normal", 2},   {"high", 3},     {"urgent", 4},
-          {"problem", 1},  {"incident", 2}, {"question", 3}, {"task", 4}};
+          {"new", 0},     {"open", 1},     {"pending", 2},  {"hold", 3}, {"solved", 4},
+          {"closed", 5},  {"low", 1},      {"normal", 2},   {"high", 3}, {"urgent", 4},
+          {"problem", 1}, {"incident", 2}, {"question", 3}, {"task", 4}};
       const char* col = f == "status" ? "status" : f == "priority" ? "priority" : "type";
       if (t.kind == SearchValueKind::kNone) {
         sql = std::string(col) + " = 0";
@@ -158,13 +157,15 @@ class Compiler {
     }
     if (f == "tags") {
       if (t.kind == SearchValueKind::kNone) {
-        sql = "NOT EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id "
-              "AND g.ticket_id = tickets.id)";
+        sql =
+            "NOT EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id "
+            "AND g.ticket_id = tickets.id)";
         return Status::Ok();
       }
-      sql = "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id AND "
-            "g.ticket_id = tickets.id AND g.tag " +
-            std::string(t.wildcard ? "LIKE ? ESCAPE '\\'" : "= ?") + ")";
+      sql =
+          "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id AND "
+          "g.ticket_id = tickets.id AND g.tag " +
+          std::string(t.wildcard ? "LIKE ? ESCAPE '\\'" : "= ?") + ")";
       p.emplace_back(t.wildcard ? LikePrefix(Lower(t.value)) : Lower(t.value));
       return Status::Ok();
     }
@@ -380,10 +381,10 @@ class Compiler {
 enum class Kind { kTicket, kUser, kOrganization };
 
 struct Tables {
-  const char* base;       // tickets / users / organizations
-  const char* fts;        // SQLite FTS5 table
-  const char* pg;         // PostgreSQL index table
-  const char* pg_id;      // its id column
+  const char* base;   // tickets / users / organizations
+  const char* fts;    // SQLite FTS5 table
+  const char* pg;     // PostgreSQL index table
+  const char* pg_id;  // its id column
 };
 
 Tables TablesOf(Kind k) {
@@ -535,8 +536,8 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
     if (sqlite && has_positive_text && neg_match.empty()) {
       // Count the text matches that pass the filters (one lookup per match).
       sql = std::string("SELECT COUNT(*) FROM ") + tb.fts + " WHERE " + tb.fts +
-            " MATCH ? AND EXISTS (SELECT 1 FROM " + tb.base + " WHERE " + tb.base + ".id = " +
-            tb.fts + ".rowid AND " + where + ")";
+            " MATCH ? AND EXISTS (SELECT 1 FROM " + tb.base + " WHERE " + tb.base +
+            ".id = " + tb.fts + ".rowid AND " + where + ")";
       p.clear();
       p.emplace_back(match);
       for (const auto& v : where_params) p.push_back(v);
@@ -576,10 +577,11 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
     } else {
       // The rank in a scalar subquery: the WHERE's unqualified columns stay the base
       // table's (the index table has an account_id too).
-      sql = std::string("SELECT ") + tb.base + ".id, " + tb.base + ".created_at, (SELECT ts_rank(s." +
-            pg_rank_col + ", to_tsquery('simple', ?)) FROM " + tb.pg + " s WHERE s." + tb.pg_id +
-            " = " + tb.base + ".id) AS search_rank FROM " + tb.base + " WHERE " + where +
-            text_where + " ORDER BY search_rank DESC, " + tb.base + ".id DESC LIMIT ? OFFSET ?";
+      sql = std::string("SELECT ") + tb.base + ".id, " + tb.base +
+            ".created_at, (SELECT ts_rank(s." + pg_rank_col + ", to_tsquery('simple', ?)) FROM " +
+            tb.pg + " s WHERE s." + tb.pg_id + " = " + tb.base + ".id) AS search_rank FROM " +
+            tb.base + " WHERE " + where + text_where + " ORDER BY search_rank DESC, " + tb.base +
+            ".id DESC LIMIT ? OFFSET ?";
       p.emplace_back(pg_queries[pg_rank_col]);
       for (const auto& v : where_params) p.push_back(v);
       for (const auto& v : text_params) p.push_back(v);
@@ -618,8 +620,8 @@ Status Replace(Connection& c, Kind kind, AccountId account, std::int64_t id,
         ExecAny(c, std::string("DELETE FROM ") + tb.fts + " WHERE rowid = ?", {id}));
     Params p{id};
     for (const auto& v : cols) p.emplace_back(v);
-    std::string names = kind == Kind::kTicket ? "rowid, subject, public_text, private_text"
-                                              : "rowid, name, body";
+    std::string names =
+        kind == Kind::kTicket ? "rowid, subject, public_text, private_text" : "rowid, name, body";
     return ExecAny(c,
                    std::string("INSERT INTO ") + tb.fts + " (" + names + ") VALUES (" +
                        Placeholders(p.size()) + ")",
@@ -686,8 +688,8 @@ Status SqlSearch::RemoveOrganization(AccountId /*account*/, OrganizationId id) {
   return Remove(c_, Kind::kOrganization, id.value);
 }
 
-Result<std::vector<std::pair<AccountId, std::int64_t>>> SqlSearch::Unindexed(
-    std::string_view kind, int limit) {
+Result<std::vector<std::pair<AccountId, std::int64_t>>> SqlSearch::Unindexed(std::string_view kind,
+                                                                             int limit) {
   const Kind k = kind == "ticket" ? Kind::kTicket
                  : kind == "user" ? Kind::kUser
                                   : Kind::kOrganization;

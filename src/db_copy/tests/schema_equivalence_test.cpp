@@ -473,7 +473,8 @@ TEST_F(SchemaEquivalenceTest, MigrationsGiveTheSameSchemaOnSqliteAndPostgres) {
   // The full-text index differs by design (migration 9: FTS5 virtual tables on SQLite,
   // tsvector tables on PostgreSQL) and is not copied; the rest must be the same.
   Schema sqlite_rest = sqlite_schema;
-  std::erase_if(sqlite_rest, [](const auto& t) { return t.first.find("_fts") != std::string::npos; });
+  std::erase_if(sqlite_rest,
+                [](const auto& t) { return t.first.find("_fts") != std::string::npos; });
   for (const char* name : {"ticket_search", "user_search", "organization_search"}) {
     EXPECT_TRUE(pg_schema->erase(name) == 1) << name;
   }

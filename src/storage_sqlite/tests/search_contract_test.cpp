@@ -80,8 +80,8 @@ SearchTerm Field(std::string field, SearchOp op, std::string v) {
 
 TEST_P(SearchStoreTest, WordsPhrasesPrefixesAndFiltersAnswerAlike) {
   using S = domain::TicketStatus;
-  const auto a = AddTicket("desactivation du compte", S::kOpen, 100,
-                           "l imprimante ne repond plus", "note interne", {"vip"});
+  const auto a = AddTicket("desactivation du compte", S::kOpen, 100, "l imprimante ne repond plus",
+                           "note interne", {"vip"});
   const auto b = AddTicket("imprimante en panne", S::kSolved, 200, "принтер не працює", "");
   const auto c = AddTicket("autre chose", S::kPending, 300, "rien", "imprimante cachee");
 
@@ -107,9 +107,10 @@ TEST_P(SearchStoreTest, WordsPhrasesPrefixesAndFiltersAnswerAlike) {
   EXPECT_EQ(Find({not_vip}, false, nullptr, "created_at"),
             (std::vector<std::int64_t>{b.value, c.value}));
   // Two values of one field are ORed.
-  EXPECT_EQ(Find({Field("status", SearchOp::kEq, "open"), Field("status", SearchOp::kEq, "pending")},
-                 false, nullptr, "created_at"),
-            (std::vector<std::int64_t>{a.value, c.value}));
+  EXPECT_EQ(
+      Find({Field("status", SearchOp::kEq, "open"), Field("status", SearchOp::kEq, "pending")},
+           false, nullptr, "created_at"),
+      (std::vector<std::int64_t>{a.value, c.value}));
   // Relative dates count back from `now` (10,000): created within the last 9,850 s.
   SearchTerm recent = Field("created", SearchOp::kGt, "");
   recent.kind = SearchValueKind::kRelative;
@@ -176,8 +177,7 @@ TEST_P(SearchStoreTest, UsersAndOrganizationsByNameAndText) {
                   ->Write([&](Transaction& tx) -> Status {
                     COMPTOIR_RETURN_IF_ERROR(
                         tx.search().IndexUser(account_, jean, "jean dupont", "jean example com"));
-                    return tx.search().IndexUser(account_, ana, "ana",
-                                                 "ana example com aime jean");
+                    return tx.search().IndexUser(account_, ana, "ana", "ana example com aime jean");
                   })
                   .ok());
   auto find = [&](std::vector<SearchTerm> terms) {

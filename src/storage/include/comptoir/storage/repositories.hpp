@@ -788,8 +788,8 @@ class SearchRepository {
   virtual Status RemoveOrganization(AccountId account, OrganizationId id) = 0;
   // Rows without an entry (every account), at most `limit`: the start-up backfill.
   // `kind` is "ticket", "user" or "organization"; returns (account, id) pairs.
-  virtual Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(
-      std::string_view kind, int limit) = 0;
+  virtual Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(std::string_view kind,
+                                                                            int limit) = 0;
   // Offset pages (page.offset, page.limit, page.count) in the request's order.
   // kInvalidArgument for a term the type cannot answer.
   virtual Result<SearchPage> Tickets(AccountId account, const SearchRequest& r,
