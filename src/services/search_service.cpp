@@ -333,28 +333,33 @@ Result<ExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery
 
 Result<std::int64_t> SearchService::Backfill(int batch) {
   std::int64_t done = 0;
+  // Each kind is drained before the next: a short batch means none is left (the scan
+  // for rows without an entry reads the whole table once per batch).
   for (const char* kind : {"ticket", "user", "organization"}) {
-    Status st = env_.store.Write([&](Transaction& tx) -> Status {
-      auto rows = tx.search().Unindexed(kind, batch);
-      if (!rows.ok()) return rows.status();
-      for (const auto& [account, id] : *rows) {
-        const std::string_view k(kind);
-        if (k == "ticket") {
-          COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, account, TicketId(id)));
-        } else if (k == "user") {
-          auto u = tx.users().Get(account, UserId(id));
-          if (!u.ok()) return u.status();
-          COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, *u));
-        } else {
-          auto o = tx.organizations().Get(account, OrganizationId(id));
-          if (!o.ok()) return o.status();
-          COMPTOIR_RETURN_IF_ERROR(IndexOrganization(tx, *o));
+    for (bool more = true; more;) {
+      Status st = env_.store.Write([&](Transaction& tx) -> Status {
+        auto rows = tx.search().Unindexed(kind, batch);
+        if (!rows.ok()) return rows.status();
+        more = static_cast<int>(rows->size()) == batch;
+        for (const auto& [account, id] : *rows) {
+          const std::string_view k(kind);
+          if (k == "ticket") {
+            COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, account, TicketId(id)));
+          } else if (k == "user") {
+            auto u = tx.users().Get(account, UserId(id));
+            if (!u.ok()) return u.status();
+            COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, *u));
+          } else {
+            auto o = tx.organizations().Get(account, OrganizationId(id));
+            if (!o.ok()) return o.status();
+            COMPTOIR_RETURN_IF_ERROR(IndexOrganization(tx, *o));
+          }
+          ++done;
         }
-        ++done;
-      }
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
+        return Status::Ok();
+      });
+      if (!st.ok()) return st;
+    }
   }
   return done;
 }

@@ -60,7 +60,8 @@ class SearchService {
   // kInvalidArgument for a malformed cursor.
   Result<ExportPage> Export(const Context& ctx, domain::SearchQuery q, domain::SearchType type,
                             const std::string& cursor, int limit);
-  // Indexes up to `batch` rows of each kind that have no entry; how many it indexed.
+  // Indexes every row of each kind that has no entry, `batch` rows per transaction;
+  // how many it indexed.
   Result<std::int64_t> Backfill(int batch);
 
  private:

@@ -96,11 +96,7 @@ struct Services {
   // Joins the cluster and starts the job workers (after every Register).
   Status Start() {
     // Rows written before the search index existed (or by the demo seeder) get indexed.
-    while (true) {
-      auto n = search.Backfill(1000);
-      if (!n.ok()) return n.status();
-      if (*n == 0) break;
-    }
+    COMPTOIR_RETURN_IF_ERROR(search.Backfill(1000).status());
     COMPTOIR_RETURN_IF_ERROR(cluster.Start());
     queue.Start();
     return Status::Ok();
