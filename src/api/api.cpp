@@ -134,6 +134,7 @@ void RegisterAllRoutes(Routes& r) {
   RegisterTicketMetricEventRoutes(r);
   RegisterExportRoutes(r);
   RegisterTicketMetricRoutes(r);
+  RegisterSearchRoutes(r);
 }
 
 struct Api::Impl {

@@ -86,6 +86,9 @@ json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
 void RegisterExportRoutes(Routes& r);
 void RegisterTicketMetricRoutes(Routes& r);
+void RegisterSearchRoutes(Routes& r);      // search.cpp: /search, /search/count, /search/export
+// GET /users/search?query= in the search language (search.cpp).
+http::Response SearchUsers(ApiContext& c);
 // Every resource's routes, in order (api.cpp).
 void RegisterAllRoutes(Routes& r);
 // The name of the session cookie.
@@ -185,6 +188,11 @@ http::Response ListResponse(const ApiContext& c, std::string_view key, const Pag
   if (extra) extra(body);
   return JsonResponse(200, body);
 }
+
+// The request URL with the given query parameters replaced (others kept).
+std::string LinkWith(const ApiContext& c,
+                     const std::vector<std::pair<std::string, std::string>>& set,
+                     const std::vector<std::string>& drop);
 
 // {"count": {"value": n, "refreshed_at": "…"}}
 http::Response CountResponse(const ApiContext& c, std::int64_t n);

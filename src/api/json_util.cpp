@@ -353,6 +353,8 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 // The request URL with the given query parameters replaced (others kept).
 std::string LinkWith(const ApiContext& c,
                      const std::vector<std::pair<std::string, std::string>>& set,
@@ -375,8 +377,6 @@ std::string LinkWith(const ApiContext& c,
   for (const auto& [k, v] : set) append(k, v);
   return url + query;
 }
-
-}  // namespace
 
 Result<Paging> ParsePaging(const ApiContext& c, int max_per_page) {
   Paging p;

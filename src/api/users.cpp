@@ -278,6 +278,8 @@ void RegisterUserRoutes(Routes& r) {
   });
 
   r.Get("/api/v2/users/search", Access::kStaff, [](ApiContext& c) {
+    // ?query= is the search language (search.cpp); ?external_id= an exact lookup.
+    if (const std::string* sq = c.req.Query("query"); sq && !sq->empty()) return SearchUsers(c);
     storage::UserFilter f;
     const std::string* q = c.req.Query("query");
     const std::string* ext = c.req.Query("external_id");

@@ -179,7 +179,11 @@ Result<std::vector<Table>> ListTables(sql::Connection& src) {
   // Creation order: a table is created after the tables its foreign keys name.
   auto names = src.Query(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-      "AND name <> 'schema_migrations' ORDER BY rowid",
+      "AND name <> 'schema_migrations' "
+      // The full-text index (FTS5 tables and their shadow tables) is not copied: the
+      // target's own index is rebuilt by the server's start-up backfill.
+      "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\' "
+      "ORDER BY rowid",
       {});
   if (!names.ok()) return std::move(names).TakeStatus();
   std::vector<Table> tables;

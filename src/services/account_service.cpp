@@ -1,4 +1,5 @@
 #include "comptoir/services/account_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/domain/validation.hpp"
@@ -116,6 +117,7 @@ Result<CreatedAccount> AccountService::CreateInTransaction(storage::Transaction&
   u.id = out.owner;
   u.default_group_id = out.group;
   COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+  COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, u));  // search
   COMPTOIR_RETURN_IF_ERROR(TriggerService::CreateDefaults(tx, out.account, now));
   COMPTOIR_RETURN_IF_ERROR(MacroService::CreateDefaults(tx, out.account, now));
   COMPTOIR_RETURN_IF_ERROR(ViewService::InsertDefaults(tx, out.account, now));

@@ -1,4 +1,5 @@
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include <algorithm>
 #include <map>
@@ -247,6 +248,7 @@ Result<Organization> OrganizationService::Save(Transaction& tx, const Context& c
       return st;
     }
   }
+  COMPTOIR_RETURN_IF_ERROR(IndexOrganization(tx, o));  // search
   COMPTOIR_RETURN_IF_ERROR(RecordAudit(tx, ctx, now, "organization", o.id.value, o.name,
                                        creating ? "create" : "update",
                                        creating ? "Organization created" : "Organization updated"));
@@ -467,6 +469,7 @@ Status OrganizationService::Delete(const Context& ctx, OrganizationId id) {
     if (!members.ok()) return members.status();
     // Removes the domains and memberships, and clears users.organization_id where it
     // pointed here.
+    COMPTOIR_RETURN_IF_ERROR(UnindexOrganization(tx, account, id));  // search
     COMPTOIR_RETURN_IF_ERROR(tx.organizations().Delete(account, id));
     const Timestamp now = env_.clock.Now();
     for (const auto& m : *members) {
@@ -545,6 +548,7 @@ Result<std::vector<std::string>> OrganizationService::ChangeTags(
     o->updated_at = env_.clock.Now();
     result = o->tags;
     COMPTOIR_RETURN_IF_ERROR(tx.organizations().Update(*o));
+    COMPTOIR_RETURN_IF_ERROR(IndexOrganization(tx, *o));  // search
     return RecordAudit(tx, ctx, o->updated_at, "organization", id.value, o->name, "update",
                        "Tags changed");
   });

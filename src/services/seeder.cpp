@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "comptoir/html/sanitize.hpp"
+#include "comptoir/search/search.hpp"
 
 namespace comptoir::services {
 
@@ -53,16 +54,65 @@ constexpr std::array<const char*, 10> kSentencesFr = {
     "Cela a commencé après la mise à jour de la semaine dernière.",
     "Notre numéro de contrat figure dans la signature ci-dessous.",
     "Existe-t-il une solution de contournement pendant l'analyse ?"};
+constexpr std::array<const char*, 12> kSubjectsUk = {
+    "Не можу увійти до облікового запису",
+    "У рахунку неправильна сума",
+    "Повернення коштів за подвійне списання",
+    "Доставка затримується",
+    "Як змінити пароль?",
+    "Застосунок аварійно завершується під час запуску",
+    "Прошу скасувати мою підписку",
+    "Принтер не друкує після оновлення",
+    "Експорт у CSV не працює",
+    "Код двофакторної автентифікації не надходить",
+    "Замовлення прибуло пошкодженим",
+    "Запит на функцію: темна тема"};
+constexpr std::array<const char*, 10> kSentencesUk = {
+    "Я спробував ще раз сьогодні вранці, і це досі не працює.",
+    "Чи не могли б ви переглянути це якнайшвидше?",
+    "У повідомленні про помилку йдеться про тайм-аут.",
+    "У нашій команді постраждало близько сорока людей.",
+    "Я вже очистив кеш і перезапустив браузер.",
+    "Дякую за швидку відповідь, частину проблеми вирішено.",
+    "Додаю знімок екрана з тим, що я бачу.",
+    "Це почалося після оновлення минулого тижня.",
+    "Номер нашого договору вказано в підписі нижче.",
+    "Чи є обхідний шлях, поки ви розбираєтеся?"};
+// Words mixed into the text so that free-text searches have selective terms (the
+// equipment, the places, the products of a help desk's everyday tickets).
+constexpr std::array<const char*, 24> kThingsFr = {
+    "imprimante", "scanner",       "routeur", "badge",      "ordinateur portable",
+    "écran",      "clavier",       "VPN",     "messagerie", "agenda",
+    "téléphone",  "facture",       "devis",   "contrat",    "colis",
+    "entrepôt",   "désactivation", "réseau",  "sauvegarde", "tablette",
+    "licence",    "casque",        "webcam",  "serveur"};
+constexpr std::array<const char*, 24> kThingsEn = {
+    "printer",      "scanner",  "router", "badge",   "laptop",  "screen",   "keyboard", "VPN",
+    "mailbox",      "calendar", "phone",  "invoice", "quote",   "contract", "parcel",   "warehouse",
+    "deactivation", "network",  "backup", "tablet",  "licence", "headset",  "webcam",   "server"};
+constexpr std::array<const char*, 6> kGroups = {"Support",  "Facturation", "Technique",
+                                                "Niveau 2", "Logistique",  "Ventes"};
 constexpr std::array<const char*, 8> kTags = {"billing", "login",  "bug",     "refund",
                                               "vip",     "mobile", "feature", "shipping"};
 
-std::string Paragraph(std::mt19937& rng, bool french) {
+enum class Lang { kEn, kFr, kUk };
+
+// 2 to 4 sentences, one of them about a thing (the ticket's own, or another).
+std::string Paragraph(std::mt19937& rng, Lang lang, const char* thing) {
   std::uniform_int_distribution<int> n(2, 4);
   std::uniform_int_distribution<std::size_t> pick(0, kSentencesEn.size() - 1);
   std::string out;
-  for (int i = n(rng); i > 0; --i) {
+  const int count = n(rng);
+  for (int i = count; i > 0; --i) {
     if (!out.empty()) out += ' ';
-    out += french ? kSentencesFr[pick(rng)] : kSentencesEn[pick(rng)];
+    out += lang == Lang::kFr   ? kSentencesFr[pick(rng)]
+           : lang == Lang::kUk ? kSentencesUk[pick(rng)]
+                               : kSentencesEn[pick(rng)];
+    if (i == count && lang != Lang::kUk) {
+      out += lang == Lang::kFr ? " Concerne : " : " About: ";
+      out += thing;
+      out += '.';
+    }
   }
   return out;
 }
@@ -124,15 +174,56 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
   std::uniform_int_distribution<int> priority(0, 4);
   std::uniform_int_distribution<int> coin(0, 1);
   std::uniform_int_distribution<Timestamp> age(0, 365 * 86400);
+  std::uniform_int_distribution<int> percent(0, 99);
+  std::uniform_int_distribution<std::size_t> any_thing(0, kThingsFr.size() - 1);
+
+  // Groups: the account's default "Support" and a few more, found or created.
+  std::vector<GroupId> groups;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](storage::Transaction& tx) -> Status {
+    storage::PageRequest all;
+    all.limit = 1000;
+    auto existing = tx.groups().List(account, storage::GroupFilter{}, all);
+    if (!existing.ok()) return existing.status();
+    for (const char* name : kGroups) {
+      GroupId id;
+      for (const auto& g : existing->items) {
+        if (g.name == name) id = g.id;
+      }
+      if (!id) {
+        domain::Group g;
+        g.account_id = account;
+        g.name = name;
+        g.created_at = g.updated_at = now;
+        auto gid = tx.groups().Insert(g);
+        if (!gid.ok()) return gid.status();
+        id = *gid;
+      }
+      groups.push_back(id);
+    }
+    return Status::Ok();
+  }));
+  std::uniform_int_distribution<std::size_t> any_group(0, groups.size() - 1);
 
   for (std::int64_t done = 0; done < o.tickets;) {
     const std::int64_t n = std::min<std::int64_t>(o.batch, o.tickets - done);
     COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](storage::Transaction& tx) -> Status {
       for (std::int64_t i = 0; i < n; ++i) {
-        const bool french = coin(rng) == 1;
+        // 45 % French, 45 % English, 10 % Ukrainian.
+        const int roll = percent(rng);
+        const Lang lang = roll < 45 ? Lang::kFr : roll < 90 ? Lang::kEn : Lang::kUk;
+        const std::size_t thing_at = any_thing(rng);
+        const char* thing = lang == Lang::kFr ? kThingsFr[thing_at] : kThingsEn[thing_at];
         domain::Ticket t;
         t.account_id = account;
-        t.subject = french ? kSubjectsFr[any_subject(rng)] : kSubjectsEn[any_subject(rng)];
+        t.subject = lang == Lang::kFr   ? kSubjectsFr[any_subject(rng)]
+                    : lang == Lang::kUk ? kSubjectsUk[any_subject(rng)]
+                                        : kSubjectsEn[any_subject(rng)];
+        if (lang != Lang::kUk) {
+          t.subject += " (";
+          t.subject += thing;
+          t.subject += ")";
+        }
+        t.group_id = groups[any_group(rng)];
         t.raw_subject = t.subject;
         t.requester_id = users[any_user(rng)];
         t.submitter_id = t.requester_id;
@@ -149,7 +240,10 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
         if (t.status == domain::TicketStatus::kSolved) t.solved_at = t.updated_at;
         const bool long_one = done == 0 && i == 0 && o.long_ticket_comments > 0;
         const int comments = long_one ? o.long_ticket_comments : o.comments_per_ticket;
-        std::string first = Paragraph(rng, french);
+        std::string first = Paragraph(rng, lang, thing);
+        // The search index entry, written with the ticket (as TicketService does).
+        std::string public_text;
+        std::string private_text;
         t.description = first;
         auto id = tx.tickets().Insert(t);
         if (!id.ok()) return id.status();
@@ -168,7 +262,10 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
           cm.ticket_id = *id;
           cm.audit_id = *aid;
           cm.author_id = a.author_id;
-          cm.body = c == 0 ? first : Paragraph(rng, french);
+          cm.body = c == 0 ? first
+                           : Paragraph(rng, lang,
+                                       lang == Lang::kFr ? kThingsFr[any_thing(rng)]
+                                                         : kThingsEn[any_thing(rng)]);
           cm.html_body = html::PlainToHtml(cm.body);
           cm.plain_body = cm.body;
           cm.is_public = c % 3 != 2;
@@ -180,7 +277,13 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
           a.events.push_back(boost::json::object{{"type", "Comment"}, {"comment_id", cid->value}});
           COMPTOIR_RETURN_IF_ERROR(tx.audits().Update(a));
           ++report.comments;
+          std::string& text = cm.is_public ? public_text : private_text;
+          if (!text.empty()) text += ' ';
+          text += search::IndexText(cm.body);
         }
+        if (comments == 0) public_text = search::IndexText(first);
+        COMPTOIR_RETURN_IF_ERROR(tx.search().IndexTicket(account, *id, search::IndexText(t.subject),
+                                                         public_text, private_text));
       }
       return Status::Ok();
     }));

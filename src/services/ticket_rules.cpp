@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/html/sanitize.hpp"
+#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/ticket_service.hpp"
 
 namespace comptoir::services {
@@ -179,6 +180,7 @@ Result<TicketChange> TicketService::Import(const Context& ctx, const TicketImpor
       }
     }
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Update(t));
+    COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, ctx.account(), t.id));  // search
     PublishTicketEvent(tx, "updated", t);
     change->ticket = t;
     out = std::move(*change);

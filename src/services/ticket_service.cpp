@@ -1,4 +1,5 @@
 #include "comptoir/services/ticket_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -767,6 +768,7 @@ Result<TicketChange> TicketService::Apply(Transaction& tx, const Context& ctx, d
       COMPTOIR_RETURN_IF_ERROR(tx.audits().Insert(a).status());
     }
   }
+  COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, account, t.id));  // search
   MarkIncidents(tx, account, t);
   return TicketChange{t, audit};
 }
@@ -910,6 +912,7 @@ Status TicketService::DeletePermanently(const Context& ctx, TicketId id) {
     if (!t.ok() || t->deleted_at == 0) return NotFound();
     auto files = tx.attachments().ListForTicket(ctx.account(), id);
     if (!files.ok()) return files.status();
+    COMPTOIR_RETURN_IF_ERROR(UnindexTicket(tx, ctx.account(), id));  // search
     COMPTOIR_RETURN_IF_ERROR(tx.tickets().Delete(ctx.account(), id));
     std::vector<std::string> hashes;
     for (const auto& f : *files) hashes.push_back(f.content_hash);
@@ -988,6 +991,7 @@ Status TicketService::MakePrivate(const Context& ctx, TicketId id, CommentId com
     if (!c->is_public) return Status::Ok();
     c->is_public = false;
     COMPTOIR_RETURN_IF_ERROR(tx.comments().Update(*c));
+    COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, ctx.account(), id));  // search
     domain::Audit a;
     a.account_id = ctx.account();
     a.ticket_id = id;
@@ -1026,6 +1030,7 @@ Result<domain::Comment> TicketService::Redact(const Context& ctx, TicketId id, C
     c->plain_body = redact(c->plain_body, false);
     c->html_body = redact(c->html_body, true);
     COMPTOIR_RETURN_IF_ERROR(tx.comments().Update(*c));
+    COMPTOIR_RETURN_IF_ERROR(IndexTicket(tx, ctx.account(), id));  // search
     domain::Audit a;
     a.account_id = ctx.account();
     a.ticket_id = id;

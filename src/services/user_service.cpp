@@ -1,4 +1,5 @@
 #include "comptoir/services/user_service.hpp"
+#include "comptoir/services/search_service.hpp"
 
 #include <algorithm>
 #include <set>
@@ -355,6 +356,8 @@ Status UserService::Apply(Transaction& tx, const Context& ctx, domain::User& u, 
       auto id = tx.organizations().Insert(o);
       if (!id.ok()) return id.status();
       org = *id;
+      o.id = *id;
+      COMPTOIR_RETURN_IF_ERROR(IndexOrganization(tx, o));  // search
     }
   } else if (creating && !u.email.empty()) {
     auto o = tx.organizations().FindByDomain(account, domain::EmailDomain(u.email));
@@ -392,7 +395,8 @@ Status UserService::Apply(Transaction& tx, const Context& ctx, domain::User& u, 
       u.default_group_id = g;
     }
   }
-  return tx.users().Update(u);
+  COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+  return IndexUser(tx, u);  // search
 }
 
 Result<domain::User> UserService::Create(const Context& ctx, const UserInput& in) {
@@ -584,6 +588,7 @@ Result<domain::User> UserService::Delete(const Context& ctx, UserId id) {
     u.default_group_id = GroupId();
     u.updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
+    COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, u));  // search
     COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
     return RecordAudit(tx, ctx, u.updated_at, "user", u.id.value, u.name, "destroy",
                        "User deleted");
@@ -602,6 +607,7 @@ Status UserService::DeletePermanently(const Context& ctx, UserId id) {
       return Invalid("base", "InvalidValue", "User: must be deleted before it is purged");
     }
     COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    COMPTOIR_RETURN_IF_ERROR(UnindexUser(tx, ctx.account(), id));  // search
     COMPTOIR_RETURN_IF_ERROR(tx.users().Delete(ctx.account(), id));
     return RecordAudit(tx, ctx, env_.clock.Now(), "user", id.value, u->name, "purge",
                        "User permanently deleted");
@@ -715,7 +721,8 @@ Result<std::vector<std::string>> UserService::ChangeTags(const Context& ctx, Use
     }
     u->updated_at = env_.clock.Now();
     result = u->tags;
-    return tx.users().Update(*u);
+    COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*u));
+    return IndexUser(tx, *u);  // search
   });
   if (!st.ok()) return st;
   return result;
@@ -836,6 +843,8 @@ Result<domain::User> UserService::Merge(const Context& ctx, UserId source_id, Us
     source->updated_at = now;
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*source));
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(target));
+    COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, *source));  // search
+    COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, target));   // search
     COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, account, source_id));
     std::string what = "Merged user " + std::to_string(source_id.value) + " (" + source->name +
                        ") into " + std::to_string(target_id.value) + ": moved " +

@@ -805,6 +805,51 @@ SELECT account_id, id, created_at, updated_at, reopens, replies,
 FROM tickets;
 )SQL";
 
+// Migration 9: full-text search. The text is folded and split into words before it is
+// written (search::IndexText), so the tables hold words separated by spaces. SQLite: FTS5
+// tables whose rowid is the record's id (tickets: subject, public comments, private
+// comments kept apart). PostgreSQL: tsvector columns ('simple': no stemming, no stop
+// words) with GIN indexes. Rows that exist before this migration are indexed by the
+// start-up backfill (SearchService::Backfill), which folds with the same code.
+constexpr const char* kSearchSqlite = R"SQL(
+CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, public_text, private_text,
+  tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE user_fts USING fts5(name, body, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE organization_fts USING fts5(name, body,
+  tokenize = 'unicode61 remove_diacritics 0');
+CREATE INDEX tickets_created ON tickets(account_id, created_at);
+)SQL";
+
+constexpr const char* kSearchPostgres = R"SQL(
+CREATE TABLE ticket_search (
+  ticket_id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  subject_tsv TSVECTOR NOT NULL,
+  public_tsv TSVECTOR NOT NULL,
+  all_tsv TSVECTOR NOT NULL
+);
+CREATE INDEX ticket_search_subject ON ticket_search USING GIN (subject_tsv);
+CREATE INDEX ticket_search_public ON ticket_search USING GIN (public_tsv);
+CREATE INDEX ticket_search_all ON ticket_search USING GIN (all_tsv);
+CREATE TABLE user_search (
+  user_id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  name_tsv TSVECTOR NOT NULL,
+  all_tsv TSVECTOR NOT NULL
+);
+CREATE INDEX user_search_name ON user_search USING GIN (name_tsv);
+CREATE INDEX user_search_all ON user_search USING GIN (all_tsv);
+CREATE TABLE organization_search (
+  organization_id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  name_tsv TSVECTOR NOT NULL,
+  all_tsv TSVECTOR NOT NULL
+);
+CREATE INDEX organization_search_name ON organization_search USING GIN (name_tsv);
+CREATE INDEX organization_search_all ON organization_search USING GIN (all_tsv);
+CREATE INDEX tickets_created ON tickets(account_id, created_at);
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -830,6 +875,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {6, "delivery", Render(kDelivery, dialect)},
       {7, "macros", Render(kMacros, dialect)},
       {8, "schedules", Render(kSchedules, dialect)},
+      {9, "search", dialect == Dialect::kSqlite ? kSearchSqlite : kSearchPostgres},
       {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
   };

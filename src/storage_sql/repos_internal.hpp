@@ -573,4 +573,34 @@ class SqlTicketMetrics final : public TicketMetricRepository {
   Connection& c_;
 };
 
+// The WHERE of a ticket list (unqualified columns of `tickets`): account, live or
+// deleted, the TicketFilter's fields and its access restriction (tickets_sql.cpp).
+std::string TicketAccessWhere(AccountId account, const TicketFilter& f, Params& params);
+
+// Full-text search (search_sql.cpp): FTS5 on SQLite, tsvector + GIN on PostgreSQL.
+class SqlSearch final : public SearchRepository {
+ public:
+  explicit SqlSearch(Connection& c) : c_(c) {}
+  Status IndexTicket(AccountId account, TicketId id, std::string_view subject,
+                     std::string_view public_text, std::string_view private_text) override;
+  Status RemoveTicket(AccountId account, TicketId id) override;
+  Status IndexUser(AccountId account, UserId id, std::string_view name,
+                   std::string_view text) override;
+  Status RemoveUser(AccountId account, UserId id) override;
+  Status IndexOrganization(AccountId account, OrganizationId id, std::string_view name,
+                           std::string_view text) override;
+  Status RemoveOrganization(AccountId account, OrganizationId id) override;
+  Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(std::string_view kind,
+                                                                    int limit) override;
+  Result<SearchPage> Tickets(AccountId account, const SearchRequest& r,
+                             const PageRequest& page) override;
+  Result<SearchPage> Users(AccountId account, const SearchRequest& r,
+                           const PageRequest& page) override;
+  Result<SearchPage> Organizations(AccountId account, const SearchRequest& r,
+                                   const PageRequest& page) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace comptoir::sql

@@ -72,7 +72,8 @@ struct SqlTransaction::Repos {
         schedules(c),
         slas(c),
         exports(c),
-        ticket_metrics(c) {}
+        ticket_metrics(c),
+        search(c) {}
   SqlAccounts accounts;
   SqlUsers users;
   SqlIdentities identities;
@@ -105,6 +106,7 @@ struct SqlTransaction::Repos {
   SqlSlas slas;
   SqlExports exports;
   SqlTicketMetrics ticket_metrics;
+  SqlSearch search;
 };
 
 SqlTransaction::SqlTransaction(Connection& conn)
@@ -153,5 +155,6 @@ storage::ScheduleRepository& SqlTransaction::schedules() { return repos_->schedu
 storage::SlaRepository& SqlTransaction::slas() { return repos_->slas; }
 storage::ExportRepository& SqlTransaction::exports() { return repos_->exports; }
 storage::TicketMetricRepository& SqlTransaction::ticket_metrics() { return repos_->ticket_metrics; }
+storage::SearchRepository& SqlTransaction::search() { return repos_->search; }
 
 }  // namespace comptoir::sql

@@ -265,6 +265,10 @@ domain::Attachment MapAttachment(const Row& r) {
 
 }  // namespace
 
+std::string TicketAccessWhere(AccountId account, const TicketFilter& f, Params& params) {
+  return TicketWhere(account, f, params);
+}
+
 // --- tickets ---
 
 Result<domain::Ticket> SqlTickets::Get(AccountId account, TicketId id) {

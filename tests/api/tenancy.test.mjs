@@ -578,6 +578,8 @@ function queryFor(pattern, a) {
     organization_id: String(a.org),
     'filter[source_type]': 'user',
     'filter[source_id]': String(a.agent),
+    // /search/export needs a type (the search routes read `query` above).
+    'filter[type]': 'ticket',
     filename: 'b-probe.txt',
     token: a.uploadToken,
   });

@@ -20,6 +20,7 @@
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
 #include "comptoir/services/schedule_service.hpp"
+#include "comptoir/services/search_service.hpp"
 #include "comptoir/services/session_service.hpp"
 #include "comptoir/services/sla_service.hpp"
 #include "comptoir/services/ticket_field_service.hpp"
@@ -69,7 +70,8 @@ struct Services {
         automations(env, tickets, options.automations),
         slas(env, queue),
         exports(env, options.exports),
-        ticket_metrics(env, tickets) {
+        ticket_metrics(env, tickets),
+        search(env, tickets) {
     delivery.RegisterHandlers();
     // SLA clocks: every ticket write updates them in its transaction; breaches and
     // recomputes are jobs.
@@ -134,6 +136,8 @@ struct Services {
 
   // Joins the cluster and starts the job workers (after every Register).
   Status Start() {
+    // Rows written before the search index existed (or by the demo seeder) get indexed.
+    COMPTOIR_RETURN_IF_ERROR(search.Backfill(1000).status());
     COMPTOIR_RETURN_IF_ERROR(cluster.Start());
     queue.Start();
     return Status::Ok();
@@ -194,6 +198,7 @@ struct Services {
   ExportService exports;             // incremental exports (tickets, users, orgs, events)
   // The reads of the ticket metric sets.
   TicketMetricService ticket_metrics;
+  SearchService search;              // /search: the full-text index and the query language
 };
 
 }  // namespace comptoir::services

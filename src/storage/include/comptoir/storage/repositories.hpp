@@ -15,6 +15,7 @@
 #include "comptoir/common/status.hpp"
 #include "comptoir/domain/people.hpp"
 #include "comptoir/domain/rules.hpp"
+#include "comptoir/domain/search_query.hpp"
 #include "comptoir/domain/sla.hpp"
 #include "comptoir/domain/ticket_metrics.hpp"
 #include "comptoir/domain/tickets.hpp"
@@ -860,6 +861,63 @@ class TicketMetricRepository {
                                                      const PageRequest& page) = 0;
   // Inserts (id 0) or updates the set of m.ticket_id; returns its id.
   virtual Result<std::int64_t> Put(const domain::TicketMetricSet& m) = 0;
+};
+
+// --- Full-text search (migration 9). Text arrives folded and split into words by the
+// search module (search::IndexText: lower case, no accents, words joined by spaces); the
+// repository stores and matches it as given, so SQLite and PostgreSQL answer alike.
+
+// One search: the query's text values already folded the same way. `filter` carries
+// the caller's ticket access (TicketFilter's restricted fields; the rest is unused).
+struct SearchRequest {
+  domain::SearchQuery query;
+  TicketFilter filter;
+  bool public_only = false;  // end users: subject and public comments only
+  Timestamp now = 0;         // relative dates count back from it
+  UserId current_user;       // `me`
+  // "" = relevance (bm25 / ts_rank; created_at descending without text terms);
+  // "created_at", "updated_at", "priority", "status", "ticket_type".
+  std::string sort_by;
+  bool sort_descending = true;
+  // Export: rows ordered by (created_at, id) after this position (cursor pages).
+  bool export_order = false;
+  Timestamp after_created_at = 0;
+  std::int64_t after_id = 0;
+};
+
+// Ids in the result's order; `total` when asked; `created_at` of each id (export cursors).
+struct SearchPage {
+  std::vector<std::int64_t> ids;
+  std::vector<Timestamp> created_at;
+  bool has_more = false;
+  std::int64_t total = 0;
+};
+
+class SearchRepository {
+ public:
+  virtual ~SearchRepository() = default;
+  // Replaces the ticket's entry (subject, public comments, private comments).
+  virtual Status IndexTicket(AccountId account, TicketId id, std::string_view subject,
+                             std::string_view public_text, std::string_view private_text) = 0;
+  virtual Status RemoveTicket(AccountId account, TicketId id) = 0;
+  virtual Status IndexUser(AccountId account, UserId id, std::string_view name,
+                           std::string_view text) = 0;
+  virtual Status RemoveUser(AccountId account, UserId id) = 0;
+  virtual Status IndexOrganization(AccountId account, OrganizationId id, std::string_view name,
+                                   std::string_view text) = 0;
+  virtual Status RemoveOrganization(AccountId account, OrganizationId id) = 0;
+  // Rows without an entry (every account), at most `limit`: the start-up backfill.
+  // `kind` is "ticket", "user" or "organization"; returns (account, id) pairs.
+  virtual Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(std::string_view kind,
+                                                                            int limit) = 0;
+  // Offset pages (page.offset, page.limit, page.count) in the request's order.
+  // kInvalidArgument for a term the type cannot answer.
+  virtual Result<SearchPage> Tickets(AccountId account, const SearchRequest& r,
+                                     const PageRequest& page) = 0;
+  virtual Result<SearchPage> Users(AccountId account, const SearchRequest& r,
+                                   const PageRequest& page) = 0;
+  virtual Result<SearchPage> Organizations(AccountId account, const SearchRequest& r,
+                                           const PageRequest& page) = 0;
 };
 
 }  // namespace comptoir::storage

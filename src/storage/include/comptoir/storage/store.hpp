@@ -49,6 +49,7 @@ class Transaction {
   virtual SlaRepository& slas() = 0;
   virtual ExportRepository& exports() = 0;
   virtual TicketMetricRepository& ticket_metrics() = 0;
+  virtual SearchRepository& search() = 0;
   // Runs `fn` after the transaction commits (never when it rolls back).
   virtual void OnCommit(std::function<void()> fn) = 0;
   // Publishes an event (small JSON text, at most 7 KiB) to the subscribers of every node

@@ -49,6 +49,7 @@ class SqlTransaction final : public storage::Transaction {
   storage::SlaRepository& slas() override;
   storage::ExportRepository& exports() override;
   storage::TicketMetricRepository& ticket_metrics() override;
+  storage::SearchRepository& search() override;
   void OnCommit(std::function<void()> fn) override { on_commit_.push_back(std::move(fn)); }
   void Publish(std::string event) override { published_.push_back(std::move(event)); }
 

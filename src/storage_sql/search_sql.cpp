@@ -1,0 +1,722 @@
+// Full-text search: the index tables of migration 9 and the search::Parse AST compiled to
+// SQL. SQLite: FTS5 tables (rowid = the record's id) ranked by bm25. PostgreSQL: tables
+// of tsvector columns built with the 'simple' configuration (no stemming, no stop words:
+// the text is already folded and split into words) with GIN indexes, ranked by ts_rank.
+// Filters on ticket, user and organization columns are the same SQL on both.
+#include <algorithm>
+#include <map>
+
+#include "repos_internal.hpp"
+#include "sql_util.hpp"
+
+namespace comptoir::sql {
+
+namespace {
+
+using domain::SearchOp;
+using domain::SearchTerm;
+using domain::SearchValueKind;
+
+bool IsSqlite(const Connection& c) { return c.dialect() == Dialect::kSqlite; }
+
+std::vector<std::string> SplitWords(const std::string& folded) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : folded) {
+    if (ch == ' ') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else if (ch != '"' && ch != '\'' && ch != '\\') {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+bool AllDigits(const std::string& s) {
+  return !s.empty() && s.size() <= 18 &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+std::string Lower(std::string s) {
+  for (auto& ch : s) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return s;
+}
+
+const char* CmpOp(SearchOp op) {
+  switch (op) {
+    case SearchOp::kEq:
+      return "=";
+    case SearchOp::kLt:
+      return "<";
+    case SearchOp::kGt:
+      return ">";
+    case SearchOp::kLe:
+      return "<=";
+    case SearchOp::kGe:
+      return ">=";
+  }
+  return "=";
+}
+
+// One text term as an FTS5 phrase ("a b" *) or a tsquery ('a' <-> 'b':*); "" when the
+// term has no words.
+std::string TextExpr(const SearchTerm& t, bool sqlite) {
+  const auto words = SplitWords(t.value);
+  if (words.empty()) return {};
+  std::string out;
+  if (sqlite) {
+    out = "\"";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i) out += ' ';
+      out += words[i];
+    }
+    out += "\"";
+    if (t.wildcard) out += " *";
+  } else {
+    out = "(";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i) out += " <-> ";
+      out += "'" + words[i] + "'";
+      if (t.wildcard && i + 1 == words.size()) out += ":*";
+    }
+    out += ")";
+  }
+  return out;
+}
+
+// The full-text part of a search: a MATCH expression (SQLite) or tsquery text
+// (PostgreSQL) per tsvector column, for the positive terms, and the negated ones.
+struct TextPart {
+  // SQLite: one MATCH expression (column filters inside). PostgreSQL: per column.
+  std::string positive;
+  std::vector<std::string> negative;
+  bool any() const { return !positive.empty() || !negative.empty(); }
+};
+
+// Which text columns a term searches. SQLite: an FTS5 column filter; PostgreSQL: the
+// tsvector column name.
+struct TextColumns {
+  std::string sqlite;  // "{subject public_text}" or "" = every column
+  std::string pg;      // "all_tsv"
+};
+
+class Compiler {
+ public:
+  Compiler(Connection& c, AccountId account, const SearchRequest& r)
+      : c_(c), account_(account), r_(r), sqlite_(IsSqlite(c)) {}
+
+  // Adds the text term to `text` (when the term is text of one of `cols`).
+  void AddText(const SearchTerm& t, const TextColumns& cols, TextPart& text) {
+    std::string e = TextExpr(t, sqlite_);
+    if (e.empty()) return;
+    if (sqlite_) {
+      if (!cols.sqlite.empty()) e = cols.sqlite + " : " + e;
+    } else {
+      e = cols.pg + "\x1f" + e;  // column and tsquery, split later
+    }
+    if (t.negated) {
+      text.negative.push_back(std::move(e));
+    } else if (sqlite_) {
+      text.positive += text.positive.empty() ? e : " AND " + e;
+    } else {
+      pg_positive_.push_back(std::move(e));
+      text.positive = "pg";
+    }
+  }
+
+  // Ticket column filters, unqualified columns of `tickets`.
+  Status TicketTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    const std::string& f = t.field;
+    if (f == "status" || f == "priority" || f == "ticket_type") {
+      static const std::map<std::string, int, std::less<>> kCodes = {
+          {"new", 0},     {"open", 1},     {"pending", 2},  {"hold", 3}, {"solved", 4},
+          {"closed", 5},  {"low", 1},      {"normal", 2},   {"high", 3}, {"urgent", 4},
+          {"problem", 1}, {"incident", 2}, {"question", 3}, {"task", 4}};
+      const char* col = f == "status" ? "status" : f == "priority" ? "priority" : "type";
+      if (t.kind == SearchValueKind::kNone) {
+        sql = std::string(col) + " = 0";
+        return Status::Ok();
+      }
+      auto it = kCodes.find(t.value);
+      if (it == kCodes.end()) return InvalidArgument("unknown value " + t.value);
+      sql = std::string(col) + " " + CmpOp(t.op) + " ?";
+      p.emplace_back(static_cast<std::int64_t>(it->second));
+      if (f != "status" && t.op != SearchOp::kEq) sql += std::string(" AND ") + col + " <> 0";
+      return Status::Ok();
+    }
+    if (f == "created" || f == "updated" || f == "solved" || f == "due_date") {
+      const char* col = f == "created"   ? "created_at"
+                        : f == "updated" ? "updated_at"
+                        : f == "solved"  ? "solved_at"
+                                         : "due_at";
+      return DateTerm(t, col, /*zero_is_empty=*/f == "solved" || f == "due_date", sql, p);
+    }
+    if (f == "tags") {
+      if (t.kind == SearchValueKind::kNone) {
+        sql =
+            "NOT EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id "
+            "AND g.ticket_id = tickets.id)";
+        return Status::Ok();
+      }
+      sql =
+          "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.account_id = tickets.account_id AND "
+          "g.ticket_id = tickets.id AND g.tag " +
+          std::string(t.wildcard ? "LIKE ? ESCAPE '\\'" : "= ?") + ")";
+      p.emplace_back(t.wildcard ? LikePrefix(Lower(t.value)) : Lower(t.value));
+      return Status::Ok();
+    }
+    if (f == "requester" || f == "assignee" || f == "submitter") {
+      const std::string col = f + "_id";
+      if (t.kind == SearchValueKind::kMe) {
+        sql = col + " = ?";
+        p.emplace_back(r_.current_user.value);
+        return Status::Ok();
+      }
+      if (t.kind == SearchValueKind::kNone) {
+        sql = col + " IS NULL";
+        return Status::Ok();
+      }
+      sql = col + " IN (" + UserIds(t, p) + ")";
+      return Status::Ok();
+    }
+    if (f == "group" || f == "organization") {
+      const std::string col = f + "_id";
+      if (t.kind == SearchValueKind::kNone) {
+        sql = col + " IS NULL";
+        return Status::Ok();
+      }
+      sql = col + " IN (" + NamedIds(f == "group" ? "groups" : "organizations", t, p) + ")";
+      return Status::Ok();
+    }
+    if (f == "via") {
+      sql = "via_channel = ?";
+      p.emplace_back(Lower(t.value));
+      return Status::Ok();
+    }
+    if (f == "brand") {
+      if (t.kind == SearchValueKind::kNone) {
+        sql = "brand_id IS NULL";
+      } else if (AllDigits(t.value)) {
+        sql = "brand_id = ?";
+        p.emplace_back(static_cast<std::int64_t>(std::stoll(t.value)));
+      } else {
+        sql = "1 = 0";  // brands are known by id only
+      }
+      return Status::Ok();
+    }
+    if (f.rfind("custom_field_", 0) == 0) {
+      const std::string id = f.substr(13);
+      if (t.kind == SearchValueKind::kNone) {
+        sql = "(custom_fields NOT LIKE ? OR custom_fields LIKE ?)";
+        p.emplace_back("%\"id\":" + id + ",%");
+        p.emplace_back("%\"id\":" + id + ",\"value\":null%");
+        return Status::Ok();
+      }
+      // The stored JSON is [{"id":N,"value":…}, …] as written by the service.
+      std::string v = t.value;
+      for (char ch : v) {
+        if (ch == '"' || ch == '\\' || ch == '%' || ch == '_') return InvalidArgument("bad value");
+      }
+      sql = "(custom_fields LIKE ? OR custom_fields LIKE ?)";
+      p.emplace_back("%\"id\":" + id + ",\"value\":\"" + v + (t.wildcard ? "%" : "\"%"));
+      p.emplace_back("%\"id\":" + id + ",\"value\":" + v + (t.wildcard ? "%" : "}%"));
+      return Status::Ok();
+    }
+    return InvalidArgument("tickets cannot be searched by " + f);
+  }
+
+  Status UserTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    const std::string& f = t.field;
+    if (f == "created" || f == "updated") {
+      return DateTerm(t, f == "created" ? "created_at" : "updated_at", false, sql, p);
+    }
+    if (f == "email" || f == "phone" || f == "external_id") {
+      if (t.kind == SearchValueKind::kNone) {
+        sql = "(" + f + " IS NULL OR " + f + " = '')";
+        return Status::Ok();
+      }
+      sql = "lower(" + f + ") " + (t.wildcard ? "LIKE ? ESCAPE '\\'" : "= ?");
+      p.emplace_back(t.wildcard ? LikePrefix(Lower(t.value)) : Lower(t.value));
+      return Status::Ok();
+    }
+    if (f == "role") {
+      const std::string v = Lower(t.value);
+      const int role = v == "admin" ? 2 : v == "agent" ? 1 : 0;
+      if (v != "admin" && v != "agent" && v != "end-user" && v != "end_user" && v != "enduser") {
+        return InvalidArgument("role takes end-user, agent or admin");
+      }
+      sql = "role = ?";
+      p.emplace_back(static_cast<std::int64_t>(role));
+      return Status::Ok();
+    }
+    if (f == "is_verified" || f == "is_suspended") {
+      sql = std::string(f == "is_verified" ? "verified" : "suspended") + " = ?";
+      p.emplace_back(static_cast<std::int64_t>(Lower(t.value) == "true" ? 1 : 0));
+      return Status::Ok();
+    }
+    if (f == "organization") {
+      if (t.kind == SearchValueKind::kNone) {
+        sql = "organization_id IS NULL";
+        return Status::Ok();
+      }
+      sql = "organization_id IN (" + NamedIds("organizations", t, p) + ")";
+      return Status::Ok();
+    }
+    if (f == "tags") return JsonTag(t, sql, p);
+    return InvalidArgument("users cannot be searched by " + f);
+  }
+
+  Status OrganizationTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    const std::string& f = t.field;
+    if (f == "created" || f == "updated") {
+      return DateTerm(t, f == "created" ? "created_at" : "updated_at", false, sql, p);
+    }
+    if (f == "external_id") {
+      if (t.kind == SearchValueKind::kNone) {
+        sql = "external_id IS NULL";
+        return Status::Ok();
+      }
+      sql = "lower(external_id) " + std::string(t.wildcard ? "LIKE ? ESCAPE '\\'" : "= ?");
+      p.emplace_back(t.wildcard ? LikePrefix(Lower(t.value)) : Lower(t.value));
+      return Status::Ok();
+    }
+    if (f == "tags") return JsonTag(t, sql, p);
+    return InvalidArgument("organizations cannot be searched by " + f);
+  }
+
+  const std::vector<std::string>& pg_positive() const { return pg_positive_; }
+
+ private:
+  Status DateTerm(const SearchTerm& t, const char* col, bool zero_is_empty, std::string& sql,
+                  Params& p) {
+    const std::string c(col);
+    if (t.kind == SearchValueKind::kNone) {
+      sql = c + " = 0";
+      return Status::Ok();
+    }
+    std::int64_t at = t.kind == SearchValueKind::kRelative ? r_.now - t.seconds : t.seconds;
+    const bool whole_day = t.kind == SearchValueKind::kDate && t.value.size() == 10;
+    const std::string guard = zero_is_empty ? c + " <> 0 AND " : "";
+    if (t.op == SearchOp::kEq) {
+      // A day (or the relative instant's minute) as a range.
+      const std::int64_t span = whole_day ? 86400 : 60;
+      sql = "(" + guard + c + " >= ? AND " + c + " < ?)";
+      p.emplace_back(at);
+      p.emplace_back(at + span);
+      return Status::Ok();
+    }
+    // "created>2026-01-01" is after that whole day; "created<2026-01-01" before it.
+    if (whole_day && (t.op == SearchOp::kGt || t.op == SearchOp::kLe)) at += 86400;
+    const char* op = t.op == SearchOp::kGt ? ">=" : t.op == SearchOp::kLe ? "<" : CmpOp(t.op);
+    if (!whole_day) op = CmpOp(t.op);
+    sql = "(" + guard + c + " " + op + " ?)";
+    p.emplace_back(at);
+    return Status::Ok();
+  }
+
+  Status JsonTag(const SearchTerm& t, std::string& sql, Params& p) {
+    if (t.kind == SearchValueKind::kNone) {
+      sql = "tags = '[]'";
+      return Status::Ok();
+    }
+    const std::string v = Lower(t.value);
+    for (char ch : v) {
+      if (ch == '"' || ch == '\\') return InvalidArgument("bad tag");
+    }
+    sql = "tags LIKE ? ESCAPE '\\'";
+    std::string pattern = "%\"";
+    for (char ch : v) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += t.wildcard ? "%" : "\"%";
+    p.emplace_back(pattern);
+    return Status::Ok();
+  }
+
+  // The ids of the users a value names: an id, an email, or a name (case-insensitive).
+  std::string UserIds(const SearchTerm& t, Params& p) {
+    std::string sql = "SELECT id FROM users WHERE account_id = ? AND (";
+    p.emplace_back(account_.value);
+    if (AllDigits(t.value)) {
+      sql += "id = ? OR ";
+      p.emplace_back(static_cast<std::int64_t>(std::stoll(t.value)));
+    }
+    if (t.wildcard) {
+      sql += "lower(email) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')";
+      p.emplace_back(LikePrefix(Lower(t.value)));
+      p.emplace_back(LikePrefix(Lower(t.value)));
+    } else {
+      sql += "lower(email) = ? OR lower(name) = ?)";
+      p.emplace_back(Lower(t.value));
+      p.emplace_back(Lower(t.value));
+    }
+    return sql;
+  }
+
+  // The ids of the groups / organizations a value names: an id or a name.
+  std::string NamedIds(const char* table, const SearchTerm& t, Params& p) {
+    std::string sql = std::string("SELECT id FROM ") + table + " WHERE account_id = ? AND (";
+    p.emplace_back(account_.value);
+    if (AllDigits(t.value)) {
+      sql += "id = ? OR ";
+      p.emplace_back(static_cast<std::int64_t>(std::stoll(t.value)));
+    }
+    sql += std::string("lower(name) ") + (t.wildcard ? "LIKE ? ESCAPE '\\')" : "= ?)");
+    p.emplace_back(t.wildcard ? LikePrefix(Lower(t.value)) : Lower(t.value));
+    return sql;
+  }
+
+  Connection& c_;
+  AccountId account_;
+  const SearchRequest& r_;
+  bool sqlite_;
+  std::vector<std::string> pg_positive_;
+};
+
+enum class Kind { kTicket, kUser, kOrganization };
+
+struct Tables {
+  const char* base;   // tickets / users / organizations
+  const char* fts;    // SQLite FTS5 table
+  const char* pg;     // PostgreSQL index table
+  const char* pg_id;  // its id column
+};
+
+Tables TablesOf(Kind k) {
+  switch (k) {
+    case Kind::kTicket:
+      return {"tickets", "ticket_fts", "ticket_search", "ticket_id"};
+    case Kind::kUser:
+      return {"users", "user_fts", "user_search", "user_id"};
+    case Kind::kOrganization:
+      return {"organizations", "organization_fts", "organization_search", "organization_id"};
+  }
+  return {"tickets", "ticket_fts", "ticket_search", "ticket_id"};
+}
+
+// Which text columns a text term of `field` reads, per kind and audience.
+std::optional<TextColumns> ColumnsFor(Kind k, const std::string& field, bool public_only) {
+  if (k == Kind::kTicket) {
+    if (field.empty()) {
+      return public_only ? TextColumns{"{subject public_text}", "public_tsv"}
+                         : TextColumns{"", "all_tsv"};
+    }
+    if (field == "subject") return TextColumns{"subject", "subject_tsv"};
+    if (field == "description" || field == "comment") {
+      return public_only ? TextColumns{"public_text", "public_tsv"}
+                         : TextColumns{"{public_text private_text}", "all_tsv"};
+    }
+    return std::nullopt;
+  }
+  if (field.empty()) return TextColumns{"", "all_tsv"};
+  if (field == "name") return TextColumns{"name", "name_tsv"};
+  if (field == "notes" || field == "details") return TextColumns{"body", "all_tsv"};
+  return std::nullopt;
+}
+
+// Compiles and runs a search of one kind.
+Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const SearchRequest& r,
+                       const PageRequest& page) {
+  const bool sqlite = IsSqlite(c);
+  const Tables tb = TablesOf(kind);
+  Compiler comp(c, account, r);
+  TextPart text;
+  Params where_params;
+  std::string where;
+  if (kind == Kind::kTicket) {
+    where = TicketAccessWhere(account, r.filter, where_params);
+  } else {
+    where = "account_id = ?";
+    where_params.emplace_back(account.value);
+  }
+  // Positive keyword terms on the same field are ORed; the rest ANDed.
+  std::map<std::string, std::vector<std::pair<std::string, Params>>> ored;
+  std::vector<std::string> order_of_fields;
+  for (const auto& t : r.query.terms) {
+    const bool is_text = t.kind == SearchValueKind::kText;
+    if (is_text) {
+      auto cols = ColumnsFor(kind, t.field, r.public_only);
+      if (!cols) return InvalidArgument("cannot search this type by " + t.field);
+      comp.AddText(t, *cols, text);
+      continue;
+    }
+    std::string sql;
+    Params p;
+    Status st = kind == Kind::kTicket ? comp.TicketTerm(t, sql, p)
+                : kind == Kind::kUser ? comp.UserTerm(t, sql, p)
+                                      : comp.OrganizationTerm(t, sql, p);
+    COMPTOIR_RETURN_IF_ERROR(st);
+    if (t.negated) {
+      // NULL columns (no assignee) count as "not equal".
+      where += " AND NOT COALESCE((" + sql + "), 0 = 1)";
+      for (auto& v : p) where_params.push_back(std::move(v));
+    } else if (t.op == SearchOp::kEq) {
+      if (!ored.contains(t.field)) order_of_fields.push_back(t.field);
+      ored[t.field].emplace_back(std::move(sql), std::move(p));
+    } else {
+      where += " AND " + sql;
+      for (auto& v : p) where_params.push_back(std::move(v));
+    }
+  }
+  for (const auto& f : order_of_fields) {
+    where += " AND (";
+    bool first = true;
+    for (auto& [sql, p] : ored[f]) {
+      where += first ? sql : " OR " + sql;
+      first = false;
+      for (auto& v : p) where_params.push_back(v);
+    }
+    where += ")";
+  }
+
+  // Text: SQLite one MATCH; PostgreSQL one tsquery per column.
+  std::string match;      // SQLite MATCH expression (positive part, with NOTs)
+  std::string neg_match;  // SQLite: only negative terms
+  std::map<std::string, std::string> pg_queries;  // column → tsquery (positive & negative)
+  std::string pg_rank_col;
+  if (sqlite) {
+    if (!text.positive.empty()) {
+      match = text.positive;
+      for (const auto& n : text.negative) match += " NOT " + n;
+    } else {
+      for (const auto& n : text.negative) neg_match += neg_match.empty() ? n : " OR " + n;
+    }
+  } else {
+    auto add = [&](const std::string& e, bool negated) {
+      const auto cut = e.find('\x1f');
+      const std::string col = e.substr(0, cut);
+      std::string q = e.substr(cut + 1);
+      if (negated) q = "!" + q;
+      auto& cur = pg_queries[col];
+      cur += cur.empty() ? q : " & " + q;
+    };
+    for (const auto& e : comp.pg_positive()) {
+      add(e, false);
+      if (pg_rank_col.empty()) pg_rank_col = e.substr(0, e.find('\x1f'));
+    }
+    for (const auto& e : text.negative) add(e, true);
+  }
+  const bool has_positive_text = sqlite ? !match.empty() : !pg_rank_col.empty();
+
+  // Text conditions on the base table's id.
+  std::string text_where;
+  Params text_params;
+  if (sqlite) {
+    if (!match.empty()) {
+      text_where += std::string(" AND ") + tb.base + ".id IN (SELECT rowid FROM " + tb.fts +
+                    " WHERE " + tb.fts + " MATCH ?)";
+      text_params.emplace_back(match);
+    }
+    if (!neg_match.empty()) {
+      text_where += std::string(" AND ") + tb.base + ".id NOT IN (SELECT rowid FROM " + tb.fts +
+                    " WHERE " + tb.fts + " MATCH ?)";
+      text_params.emplace_back(neg_match);
+    }
+  } else {
+    for (const auto& [col, q] : pg_queries) {
+      // A query made only of negations would match rows with no text: say it as NOT IN.
+      text_where += std::string(" AND ") + tb.base + ".id IN (SELECT " + tb.pg_id + " FROM " +
+                    tb.pg + " WHERE account_id = ? AND " + col + " @@ to_tsquery('simple', ?))";
+      text_params.emplace_back(account.value);
+      text_params.emplace_back(q);
+    }
+  }
+
+  SearchPage out;
+  const std::string from = std::string(" FROM ") + tb.base + " WHERE " + where;
+  if (page.count) {
+    Params p = where_params;
+    for (const auto& v : text_params) p.push_back(v);
+    std::string sql;
+    if (sqlite && has_positive_text && neg_match.empty()) {
+      // Count the text matches that pass the filters (one lookup per match).
+      sql = std::string("SELECT COUNT(*) FROM ") + tb.fts + " WHERE " + tb.fts +
+            " MATCH ? AND EXISTS (SELECT 1 FROM " + tb.base + " WHERE " + tb.base +
+            ".id = " + tb.fts + ".rowid AND " + where + ")";
+      p.clear();
+      p.emplace_back(match);
+      for (const auto& v : where_params) p.push_back(v);
+    } else {
+      sql = "SELECT COUNT(*)" + from + text_where;
+    }
+    auto n = c.Query(sql, p);
+    if (!n.ok()) return std::move(n).TakeStatus();
+    out.total = (*n)[0].Int(0);
+    if (page.limit == 0) return out;
+  }
+
+  const int limit = page.limit <= 0 ? 100 : page.limit;
+  std::string order;
+  const char* dir = r.sort_descending ? " DESC" : " ASC";
+  if (r.export_order) {
+    order = std::string(tb.base) + ".created_at ASC, " + tb.base + ".id ASC";
+  } else if (!r.sort_by.empty()) {
+    std::string col = r.sort_by;
+    if (kind == Kind::kTicket && col == "ticket_type") col = "type";
+    if (kind != Kind::kTicket && col != "created_at" && col != "updated_at") col = "created_at";
+    order = std::string(tb.base) + "." + col + dir + ", " + tb.base + ".id" + dir;
+  } else if (!has_positive_text) {
+    order = std::string(tb.base) + ".created_at DESC, " + tb.base + ".id DESC";
+  }
+
+  Params p;
+  std::string sql;
+  if (order.empty()) {
+    // Relevance: read the text matches in rank order and keep those passing the filters.
+    if (sqlite) {
+      sql = std::string("SELECT ") + tb.fts + ".rowid, " + tb.base + ".created_at FROM " + tb.fts +
+            " JOIN " + tb.base + " ON " + tb.base + ".id = " + tb.fts + ".rowid WHERE " + tb.fts +
+            " MATCH ? AND " + where + " ORDER BY " + tb.fts + ".rank LIMIT ? OFFSET ?";
+      p.emplace_back(match);
+      for (const auto& v : where_params) p.push_back(v);
+    } else {
+      // The rank in a scalar subquery: the WHERE's unqualified columns stay the base
+      // table's (the index table has an account_id too).
+      sql = std::string("SELECT ") + tb.base + ".id, " + tb.base +
+            ".created_at, (SELECT ts_rank(s." + pg_rank_col + ", to_tsquery('simple', ?)) FROM " +
+            tb.pg + " s WHERE s." + tb.pg_id + " = " + tb.base + ".id) AS search_rank FROM " +
+            tb.base + " WHERE " + where + text_where + " ORDER BY search_rank DESC, " + tb.base +
+            ".id DESC LIMIT ? OFFSET ?";
+      p.emplace_back(pg_queries[pg_rank_col]);
+      for (const auto& v : where_params) p.push_back(v);
+      for (const auto& v : text_params) p.push_back(v);
+    }
+  } else {
+    sql = std::string("SELECT ") + tb.base + ".id, " + tb.base + ".created_at" + from + text_where;
+    p = where_params;
+    for (const auto& v : text_params) p.push_back(v);
+    if (r.export_order && (r.after_created_at != 0 || r.after_id != 0)) {
+      sql += std::string(" AND (") + tb.base + ".created_at > ? OR (" + tb.base +
+             ".created_at = ? AND " + tb.base + ".id > ?))";
+      p.emplace_back(r.after_created_at);
+      p.emplace_back(r.after_created_at);
+      p.emplace_back(r.after_id);
+    }
+    sql += " ORDER BY " + order + " LIMIT ? OFFSET ?";
+  }
+  p.emplace_back(static_cast<std::int64_t>(limit + 1));
+  p.emplace_back(static_cast<std::int64_t>(page.offset));
+  auto rows = c.Query(sql, p);
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  out.has_more = static_cast<int>(rows->size()) > limit;
+  if (out.has_more) rows->pop_back();
+  for (const auto& row : *rows) {
+    out.ids.push_back(row.Int(0));
+    out.created_at.push_back(row.Int(1));
+  }
+  return out;
+}
+
+Status Replace(Connection& c, Kind kind, AccountId account, std::int64_t id,
+               const std::vector<std::string>& cols) {
+  const Tables tb = TablesOf(kind);
+  if (IsSqlite(c)) {
+    COMPTOIR_RETURN_IF_ERROR(
+        ExecAny(c, std::string("DELETE FROM ") + tb.fts + " WHERE rowid = ?", {id}));
+    Params p{id};
+    for (const auto& v : cols) p.emplace_back(v);
+    std::string names =
+        kind == Kind::kTicket ? "rowid, subject, public_text, private_text" : "rowid, name, body";
+    return ExecAny(c,
+                   std::string("INSERT INTO ") + tb.fts + " (" + names + ") VALUES (" +
+                       Placeholders(p.size()) + ")",
+                   p);
+  }
+  Params p{id, account.value};
+  for (const auto& v : cols) p.emplace_back(v);
+  std::string sql;
+  if (kind == Kind::kTicket) {
+    sql =
+        "INSERT INTO ticket_search (ticket_id, account_id, subject_tsv, public_tsv, all_tsv) "
+        "SELECT x.id, x.acc, to_tsvector('simple', x.s), to_tsvector('simple', x.s || ' ' || "
+        "x.pub), to_tsvector('simple', x.s || ' ' || x.pub || ' ' || x.priv) FROM (SELECT "
+        "CAST(? AS BIGINT) AS id, CAST(? AS BIGINT) AS acc, CAST(? AS TEXT) AS s, CAST(? AS "
+        "TEXT) AS pub, CAST(? AS TEXT) AS priv) x ON CONFLICT (ticket_id) DO UPDATE SET "
+        "subject_tsv = EXCLUDED.subject_tsv, public_tsv = EXCLUDED.public_tsv, all_tsv = "
+        "EXCLUDED.all_tsv";
+  } else {
+    sql = std::string("INSERT INTO ") + tb.pg + " (" + tb.pg_id +
+          ", account_id, name_tsv, all_tsv) SELECT x.id, x.acc, to_tsvector('simple', x.n), "
+          "to_tsvector('simple', x.n || ' ' || x.b) FROM (SELECT CAST(? AS BIGINT) AS id, CAST(? "
+          "AS BIGINT) AS acc, CAST(? AS TEXT) AS n, CAST(? AS TEXT) AS b) x ON CONFLICT (" +
+          tb.pg_id + ") DO UPDATE SET name_tsv = EXCLUDED.name_tsv, all_tsv = EXCLUDED.all_tsv";
+  }
+  return ExecAny(c, sql, p);
+}
+
+Status Remove(Connection& c, Kind kind, std::int64_t id) {
+  const Tables tb = TablesOf(kind);
+  if (IsSqlite(c)) {
+    return ExecAny(c, std::string("DELETE FROM ") + tb.fts + " WHERE rowid = ?", {id});
+  }
+  return ExecAny(c, std::string("DELETE FROM ") + tb.pg + " WHERE " + tb.pg_id + " = ?", {id});
+}
+
+}  // namespace
+
+Status SqlSearch::IndexTicket(AccountId account, TicketId id, std::string_view subject,
+                              std::string_view public_text, std::string_view private_text) {
+  return Replace(c_, Kind::kTicket, account, id.value,
+                 {std::string(subject), std::string(public_text), std::string(private_text)});
+}
+
+Status SqlSearch::RemoveTicket(AccountId /*account*/, TicketId id) {
+  return Remove(c_, Kind::kTicket, id.value);
+}
+
+Status SqlSearch::IndexUser(AccountId account, UserId id, std::string_view name,
+                            std::string_view text) {
+  return Replace(c_, Kind::kUser, account, id.value, {std::string(name), std::string(text)});
+}
+
+Status SqlSearch::RemoveUser(AccountId /*account*/, UserId id) {
+  return Remove(c_, Kind::kUser, id.value);
+}
+
+Status SqlSearch::IndexOrganization(AccountId account, OrganizationId id, std::string_view name,
+                                    std::string_view text) {
+  return Replace(c_, Kind::kOrganization, account, id.value,
+                 {std::string(name), std::string(text)});
+}
+
+Status SqlSearch::RemoveOrganization(AccountId /*account*/, OrganizationId id) {
+  return Remove(c_, Kind::kOrganization, id.value);
+}
+
+Result<std::vector<std::pair<AccountId, std::int64_t>>> SqlSearch::Unindexed(std::string_view kind,
+                                                                             int limit) {
+  const Kind k = kind == "ticket" ? Kind::kTicket
+                 : kind == "user" ? Kind::kUser
+                                  : Kind::kOrganization;
+  const Tables tb = TablesOf(k);
+  std::string sql = std::string("SELECT account_id, id FROM ") + tb.base + " b WHERE NOT EXISTS ";
+  sql += IsSqlite(c_) ? std::string("(SELECT 1 FROM ") + tb.fts + " WHERE rowid = b.id)"
+                      : std::string("(SELECT 1 FROM ") + tb.pg + " WHERE " + tb.pg_id + " = b.id)";
+  sql += " ORDER BY id LIMIT ?";
+  return All<std::pair<AccountId, std::int64_t>>(
+      c_.Query(sql, {static_cast<std::int64_t>(limit)}), [](const Row& r) {
+        return std::pair<AccountId, std::int64_t>(AccountId(r.Int(0)), r.Int(1));
+      });
+}
+
+Result<SearchPage> SqlSearch::Tickets(AccountId account, const SearchRequest& r,
+                                      const PageRequest& page) {
+  return Run(c_, Kind::kTicket, account, r, page);
+}
+
+Result<SearchPage> SqlSearch::Users(AccountId account, const SearchRequest& r,
+                                    const PageRequest& page) {
+  return Run(c_, Kind::kUser, account, r, page);
+}
+
+Result<SearchPage> SqlSearch::Organizations(AccountId account, const SearchRequest& r,
+                                            const PageRequest& page) {
+  return Run(c_, Kind::kOrganization, account, r, page);
+}
+
+}  // namespace comptoir::sql

@@ -1,0 +1,211 @@
+// The storage contract for the full-text search (SearchRepository), on every store: the
+// same index entries and the same query give the same answer on SQLite (FTS5) and on
+// PostgreSQL (tsvector). Text is written already folded, as the search module does.
+#include "store_fixture.hpp"
+
+namespace comptoir {
+namespace {
+
+using domain::SearchOp;
+using domain::SearchTerm;
+using domain::SearchValueKind;
+using storage::Transaction;
+
+class SearchStoreTest : public testing::StoreContractTest {
+ protected:
+  TicketId AddTicket(const std::string& subject, domain::TicketStatus status, Timestamp created,
+                     const std::string& pub, const std::string& priv,
+                     std::vector<std::string> tags = {}) {
+    TicketId id;
+    EXPECT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      domain::Ticket t;
+                      t.account_id = account_;
+                      t.subject = subject;
+                      t.status = status;
+                      t.requester_id = UserId(1);
+                      t.submitter_id = UserId(1);
+                      t.via_channel = "api";
+                      t.tags = tags;
+                      t.created_at = t.updated_at = created;
+                      auto r = tx.tickets().Insert(t);
+                      if (!r.ok()) return r.status();
+                      id = *r;
+                      return tx.search().IndexTicket(account_, id, subject, pub, priv);
+                    })
+                    .ok());
+    return id;
+  }
+
+  std::vector<std::int64_t> Find(std::vector<SearchTerm> terms, bool public_only = false,
+                                 std::int64_t* total = nullptr, std::string sort_by = {}) {
+    std::vector<std::int64_t> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) -> Status {
+                      storage::SearchRequest r;
+                      r.query.terms = std::move(terms);
+                      r.public_only = public_only;
+                      r.now = 10'000;
+                      r.sort_by = sort_by;
+                      r.sort_descending = false;
+                      storage::PageRequest page;
+                      page.count = true;
+                      auto res = tx.search().Tickets(account_, r, page);
+                      if (!res.ok()) return res.status();
+                      out = res->ids;
+                      if (total) *total = res->total;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  }
+};
+
+SearchTerm Text(std::string v, bool wildcard = false, bool negated = false) {
+  SearchTerm t;
+  t.value = std::move(v);
+  t.wildcard = wildcard;
+  t.negated = negated;
+  return t;
+}
+
+SearchTerm Field(std::string field, SearchOp op, std::string v) {
+  SearchTerm t;
+  t.field = std::move(field);
+  t.op = op;
+  t.kind = SearchValueKind::kKeyword;
+  t.value = std::move(v);
+  return t;
+}
+
+TEST_P(SearchStoreTest, WordsPhrasesPrefixesAndFiltersAnswerAlike) {
+  using S = domain::TicketStatus;
+  const auto a = AddTicket("desactivation du compte", S::kOpen, 100, "l imprimante ne repond plus",
+                           "note interne", {"vip"});
+  const auto b = AddTicket("imprimante en panne", S::kSolved, 200, "принтер не працює", "");
+  const auto c = AddTicket("autre chose", S::kPending, 300, "rien", "imprimante cachee");
+
+  std::int64_t total = 0;
+  EXPECT_EQ(Find({Text("imprimante")}, false, &total, "created_at"),
+            (std::vector<std::int64_t>{a.value, b.value, c.value}));
+  EXPECT_EQ(total, 3);
+  // End users match the subject and public text only.
+  EXPECT_EQ(Find({Text("imprimante")}, true, nullptr, "created_at"),
+            (std::vector<std::int64_t>{a.value, b.value}));
+  EXPECT_EQ(Find({Text("imprim", true)}, false, nullptr, "created_at").size(), 3u);
+  EXPECT_EQ(Find({Text("ne repond")}), (std::vector<std::int64_t>{a.value}));
+  EXPECT_TRUE(Find({Text("repond ne")}).empty());
+  EXPECT_EQ(Find({Text("принтер")}), (std::vector<std::int64_t>{b.value}));
+  EXPECT_EQ(Find({Text("imprimante"), Field("status", SearchOp::kLt, "solved")}, false, nullptr,
+                 "created_at"),
+            (std::vector<std::int64_t>{a.value, c.value}));
+  EXPECT_EQ(Find({Text("imprimante"), Text("panne", false, true)}, false, nullptr, "created_at"),
+            (std::vector<std::int64_t>{a.value, c.value}));
+  EXPECT_EQ(Find({Field("tags", SearchOp::kEq, "vip")}), (std::vector<std::int64_t>{a.value}));
+  auto not_vip = Field("tags", SearchOp::kEq, "vip");
+  not_vip.negated = true;
+  EXPECT_EQ(Find({not_vip}, false, nullptr, "created_at"),
+            (std::vector<std::int64_t>{b.value, c.value}));
+  // Two values of one field are ORed.
+  EXPECT_EQ(
+      Find({Field("status", SearchOp::kEq, "open"), Field("status", SearchOp::kEq, "pending")},
+           false, nullptr, "created_at"),
+      (std::vector<std::int64_t>{a.value, c.value}));
+  // Relative dates count back from `now` (10,000): created within the last 9,850 s.
+  SearchTerm recent = Field("created", SearchOp::kGt, "");
+  recent.kind = SearchValueKind::kRelative;
+  recent.seconds = 9'850;
+  EXPECT_EQ(Find({recent}, false, nullptr, "created_at"),
+            (std::vector<std::int64_t>{b.value, c.value}));
+  // Re-indexing replaces the entry; removing it drops the ticket from text searches.
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) {
+                    return tx.search().IndexTicket(account_, a, "nouveau sujet", "", "");
+                  })
+                  .ok());
+  EXPECT_EQ(Find({Text("desactivation")}).size(), 0u);
+  EXPECT_EQ(Find({Text("nouveau")}), (std::vector<std::int64_t>{a.value}));
+  ASSERT_TRUE(
+      store_->Write([&](Transaction& tx) { return tx.search().RemoveTicket(account_, b); }).ok());
+  EXPECT_TRUE(Find({Text("принтер")}).empty());
+  // The backfill sees the ticket without an entry.
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) -> Status {
+                    auto rows = tx.search().Unindexed("ticket", 10);
+                    EXPECT_TRUE(rows.ok());
+                    if (rows.ok()) {
+                      EXPECT_EQ(rows->size(), 1u);
+                      if (!rows->empty()) {
+                        EXPECT_EQ((*rows)[0].second, b.value);
+                      }
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST_P(SearchStoreTest, RelevanceRanksTheBetterMatchFirstAndAccountsStayApart) {
+  using S = domain::TicketStatus;
+  const auto weak = AddTicket("facture", S::kOpen, 100, "une question generale sur le compte", "");
+  const auto strong =
+      AddTicket("facture facture", S::kOpen, 200, "facture en double facture erronee", "");
+  const auto ids = Find({Text("facture")});
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], strong.value);
+  EXPECT_EQ(ids[1], weak.value);
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) -> Status {
+                    storage::SearchRequest r;
+                    r.query.terms = {Text("facture")};
+                    storage::PageRequest page;
+                    page.count = true;
+                    auto res = tx.search().Tickets(AccountId(account_.value + 99), r, page);
+                    EXPECT_TRUE(res.ok());
+                    if (res.ok()) {
+                      EXPECT_EQ(res->total, 0);
+                      EXPECT_TRUE(res->ids.empty());
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST_P(SearchStoreTest, UsersAndOrganizationsByNameAndText) {
+  const auto jean = Insert(NewUser("Jean Dupont", "jean@example.com"));
+  const auto ana = Insert(NewUser("Ana", "ana@example.com"));
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    COMPTOIR_RETURN_IF_ERROR(
+                        tx.search().IndexUser(account_, jean, "jean dupont", "jean example com"));
+                    return tx.search().IndexUser(account_, ana, "ana", "ana example com aime jean");
+                  })
+                  .ok());
+  auto find = [&](std::vector<SearchTerm> terms) {
+    std::vector<std::int64_t> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) -> Status {
+                      storage::SearchRequest r;
+                      r.query.terms = std::move(terms);
+                      r.sort_by = "created_at";
+                      r.sort_descending = false;
+                      auto res = tx.search().Users(account_, r, storage::PageRequest{});
+                      if (!res.ok()) return res.status();
+                      out = res->ids;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(find({Text("jean")}), (std::vector<std::int64_t>{jean.value, ana.value}));
+  SearchTerm name = Text("jean");
+  name.field = "name";
+  EXPECT_EQ(find({name}), (std::vector<std::int64_t>{jean.value}));
+  EXPECT_EQ(find({Field("email", SearchOp::kEq, "ANA@example.com")}),
+            (std::vector<std::int64_t>{ana.value}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SearchStoreTest, ::testing::Values("sqlite", "postgres"),
+                         testing::StoreName);
+
+}  // namespace
+}  // namespace comptoir
