@@ -266,8 +266,9 @@ Result<SearchResults> SearchService::Search(const Context& ctx, domain::SearchQu
   return out;
 }
 
-Result<ExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery q, SearchType type,
-                                         const std::string& cursor, int limit) {
+Result<SearchExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery q,
+                                               SearchType type, const std::string& cursor,
+                                               int limit) {
   FoldQuery(q);
   Timestamp after_created = 0;
   std::int64_t after_id = 0;
@@ -281,7 +282,7 @@ Result<ExportPage> SearchService::Export(const Context& ctx, domain::SearchQuery
       return InvalidArgument("The cursor is not valid");
     }
   }
-  ExportPage out;
+  SearchExportPage out;
   if (!ctx.actor.is_staff() && type != SearchType::kTicket) return out;
   const Timestamp now = env_.clock.Now();
   COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {

@@ -42,7 +42,7 @@ struct SearchOptions {
   bool count_only = false;
 };
 
-struct ExportPage {
+struct SearchExportPage {
   std::vector<SearchItem> items;
   bool has_more = false;
   std::string after_cursor;  // of the last item ("" when none)
@@ -58,8 +58,8 @@ class SearchService {
                                const SearchOptions& options);
   // Export: one type, ordered by created_at then id, after `cursor` ("" = the start).
   // kInvalidArgument for a malformed cursor.
-  Result<ExportPage> Export(const Context& ctx, domain::SearchQuery q, domain::SearchType type,
-                            const std::string& cursor, int limit);
+  Result<SearchExportPage> Export(const Context& ctx, domain::SearchQuery q,
+                                  domain::SearchType type, const std::string& cursor, int limit);
   // Indexes every row of each kind that has no entry, `batch` rows per transaction;
   // how many it indexed.
   Result<std::int64_t> Backfill(int batch);
