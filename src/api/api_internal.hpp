@@ -86,7 +86,7 @@ json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
 void RegisterExportRoutes(Routes& r);
 void RegisterTicketMetricRoutes(Routes& r);
-void RegisterSearchRoutes(Routes& r);      // search.cpp: /search, /search/count, /search/export
+void RegisterSearchRoutes(Routes& r);  // search.cpp: /search, /search/count, /search/export
 // GET /users/search?query= in the search language (search.cpp).
 http::Response SearchUsers(ApiContext& c);
 // Every resource's routes, in order (api.cpp).

@@ -198,7 +198,7 @@ struct Services {
   ExportService exports;             // incremental exports (tickets, users, orgs, events)
   // The reads of the ticket metric sets.
   TicketMetricService ticket_metrics;
-  SearchService search;              // /search: the full-text index and the query language
+  SearchService search;  // /search: the full-text index and the query language
 };
 
 }  // namespace comptoir::services
