@@ -2,7 +2,9 @@
 // ticket metric events from `start_time` (Unix seconds), oldest first, up to 1,000 a page
 // (`per_page` may lower it). Time-based: `end_time` is the next page's start_time,
 // `next_page` is always given, `end_of_stream` tells the client to stop. A page never
-// splits one second's events, so that paging by end_time loses none. Admins only.
+// splits one second's events, so that paging by end_time loses none. Admins only; the same
+// per-minute budget and lag (the last COMPTOIR_EXPORT_LAG_SECONDS left out) as every
+// incremental export (ExportService).
 #include <charconv>
 
 #include "api_internal.hpp"
@@ -40,6 +42,10 @@ json::object EventJson(const domain::TicketMetricEvent& e) {
 
 void RegisterTicketMetricEventRoutes(Routes& r) {
   r.Get("/api/v2/incremental/ticket_metric_events", Access::kAdmin, [](ApiContext& c) {
+    // The same budget and lag as every incremental export (ExportService).
+    if (Status st = c.svc.exports.Admit(c.ctx, false); !st.ok()) {
+      return ErrorResponse(st, c.req.request_id);
+    }
     auto start = QueryInt(c, "start_time");
     if (!start || *start < 0) {
       return ErrorResponse(InvalidArgument("start_time is required: a Unix time in seconds"),
@@ -57,7 +63,14 @@ void RegisterTicketMetricEventRoutes(Routes& r) {
     auto events = c.svc.slas.Events(c.ctx, *start, limit + 1);
     if (!events.ok()) return ErrorResponse(events.status(), c.req.request_id);
     auto& items = *events;
-    bool end_of_stream = static_cast<int>(items.size()) <= limit;
+    // Events of the last lag seconds are left for a later request (ordered by time).
+    const Timestamp bound = c.svc.exports.Bound();
+    bool cut = false;
+    while (!items.empty() && items.back().time >= bound) {
+      items.pop_back();
+      cut = true;
+    }
+    bool end_of_stream = cut || static_cast<int>(items.size()) <= limit;
     if (!end_of_stream) {
       items.resize(static_cast<std::size_t>(limit));
       // Keep the last second whole for the next page, unless it is the whole page: then

@@ -4,6 +4,7 @@
 // export (§5).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, uniqueName, uniqueEmail, ISO_UTC, rejection } from './harness.mjs';
 
 let srv;
@@ -55,7 +56,8 @@ function policiesOf(listed) {
 }
 
 before(async () => {
-  srv = await startServer();
+  // Metric events export like every incremental export: no lag, no budget in tests.
+  srv = await startServer({ env: { COMPTOIR_EXPORT_LAG_SECONDS: '0', COMPTOIR_EXPORT_RATE_LIMIT: '0' } });
   zd = srv.client({ throwOriginalException: true });
   agent = await srv.createUserWithPassword({ role: 'agent' });
 });
@@ -246,6 +248,7 @@ test('incremental ticket_metric_events: pages by time, events in Zendesk shape, 
   const tag = `slaexp${Date.now()}`;
   const p = await createPolicy(policyBody(tag, [metric('high', 'first_reply_time', 45)]));
   const t = await ticket({ priority: 'high', tags: [tag] });
+  await sleep(1100); // a request sees the seconds before its own
   const first = await srv.get(`/api/v2/incremental/ticket_metric_events.json?start_time=${since}`);
   assert.equal(first.status, 200, first.text);
   const mine = first.json.ticket_metric_events.filter((e) => e.ticket_id === t.id);
@@ -268,6 +271,7 @@ test('incremental ticket_metric_events: pages by time, events in Zendesk shape, 
   const solved = await srv.put(`/api/v2/tickets/${t.id}.json`, { ticket: { status: 'solved', comment: { body: 'Done', public: true } } });
   assert.equal(solved.status, 200, solved.text);
   // Page by 2 from the start: every event once, in time order, nothing lost.
+  await sleep(1100);
   const seen = [];
   let start = 0;
   for (let i = 0; i < 500; i++) {
