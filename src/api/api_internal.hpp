@@ -82,7 +82,7 @@ void RegisterSlaRoutes(Routes& r);         // slas.cpp: /slas/policies
 // ticket_metric_events.cpp: /incremental/ticket_metric_events
 void RegisterTicketMetricEventRoutes(Routes& r);
 // The `slas` side-load of one ticket (slas.cpp).
-json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
+json::object SlasJson(const std::vector<services::SlaMetricView>& metrics, Timestamp now);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
 void RegisterExportRoutes(Routes& r);
 void RegisterTicketMetricRoutes(Routes& r);

@@ -187,9 +187,16 @@ void RegisterSlaRoutes(Routes& r) {
 // {"policy_metrics":[{"breach_at","stage","metric","days","hours","minutes"}]}: the
 // target of each metric, split into days, hours and minutes; breach_at null unless the
 // clock runs.
-json::object SlasJson(const std::vector<services::SlaMetricView>& metrics) {
+json::object SlasJson(const std::vector<services::SlaMetricView>& metrics, Timestamp now) {
   json::array items;
   for (const auto& m : metrics) {
+    // Whole minutes left before the breach while the clock runs (negative once overdue):
+    // a Comptoir extension beside Zendesk's fields; null when paused or done.
+    json::value remaining = nullptr;
+    if (m.stage == "active" && m.breach_at != 0) {
+      const std::int64_t left = m.breach_at - now;
+      remaining = left >= 0 ? left / 60 : -((-left + 59) / 60);
+    }
     const std::int64_t days = m.target / (24 * 60);
     const std::int64_t hours = (m.target % (24 * 60)) / 60;
     const std::int64_t minutes = m.target % 60;
@@ -199,7 +206,8 @@ json::object SlasJson(const std::vector<services::SlaMetricView>& metrics) {
                                  {"days", days},
                                  {"hours", hours},
                                  {"minutes", minutes},
-                                 {"business_hours", m.business_hours}});
+                                 {"business_hours", m.business_hours},
+                                 {"remaining_minutes", std::move(remaining)}});
   }
   return json::object{{"policy_metrics", std::move(items)}};
 }

@@ -138,7 +138,7 @@ void SideLoad(ApiContext& c, json::object& body, json::array& tickets_json,
     for (const auto& t : tickets) ids.push_back(t.id);
     if (auto slas = c.svc.slas.MetricsOf(c.ctx, ids); slas.ok()) {
       for (std::size_t i = 0; i < slas->size() && i < tickets_json.size(); ++i) {
-        tickets_json[i].as_object()["slas"] = SlasJson((*slas)[i].second);
+        tickets_json[i].as_object()["slas"] = SlasJson((*slas)[i].second, c.svc.env.clock.Now());
       }
     }
   }

@@ -161,6 +161,8 @@ test('include=slas: targets, breach_at and stage of each metric; a public agent 
   assert.match(first.breach_at, ISO_UTC);
   assert.equal(Date.parse(first.breach_at) - created, 30 * 60 * 1000);
   assert.deepEqual([first.days, first.hours, first.minutes], [0, 0, 30]);
+  // Minutes left before the breach (a Comptoir extension): at most the target.
+  assert.ok(first.remaining_minutes >= 28 && first.remaining_minutes <= 30, String(first.remaining_minutes));
   const work = metrics.find((m) => m.metric === 'agent_work_time');
   assert.deepEqual([work.days, work.hours, work.minutes], [1, 1, 0]);
 
@@ -172,6 +174,7 @@ test('include=slas: targets, breach_at and stage of each metric; a public agent 
   const paused = listed.slas.policy_metrics.find((m) => m.metric === 'agent_work_time');
   assert.equal(paused.stage, 'paused');
   assert.equal(paused.breach_at, null);
+  assert.equal(paused.remaining_minutes, null);
 
   const reply = await srv.put(`/api/v2/tickets/${t.id}.json`, {
     ticket: { status: 'open', comment: { body: 'We are on it', public: true } },
