@@ -660,9 +660,8 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
                                  ? " INDEXED BY tickets_search_filters"
                                  : "";
   const std::string from = std::string(" FROM ") + tb.base + " WHERE " + where;
-  // SQLite, relevance order with a count: one pass reads every filtered match with its
-  // score (bm25 is computed for every match by ORDER BY anyway); the count is their number
-  // and the page is cut here.
+  // SQLite, relevance order with a count: one query scores every filtered match (bm25 is
+  // computed for every match by ORDER BY anyway) and counts them with a window.
   const bool one_pass = sqlite && page.count && page.limit != 0 && has_positive_text &&
                         neg_match.empty() && !r.export_order && r.sort_by.empty();
   if (page.count && !one_pass) {
@@ -708,34 +707,35 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
       // Tickets: the `meta` column does not count for relevance.
       const std::string score = kind == Kind::kTicket ? "bm25(ticket_fts, 1.0, 1.0, 1.0, 0.0)"
                                                       : std::string(tb.fts) + ".rank";
-      sql = std::string("SELECT ") + tb.fts + ".rowid, " + tb.base + ".created_at, " + score +
-            " FROM " + tb.fts + " JOIN " + tb.base + narrow + " ON " + tb.base + ".id = " + tb.fts +
-            ".rowid WHERE " + tb.fts + " MATCH ? AND " + where;
+      sql = std::string("SELECT ") + tb.fts + ".rowid AS id, " + tb.base + ".created_at AS c, " +
+            score + " AS s FROM " + tb.fts + " JOIN " + tb.base + narrow + " ON " + tb.base +
+            ".id = " + tb.fts + ".rowid WHERE " + tb.fts + " MATCH ? AND " + where;
       p.emplace_back(match);
       for (const auto& v : where_params) p.push_back(v);
       if (one_pass) {
-        auto rows = c.Query(sql, p);
+        // The window count over the scored matches (bm25 cannot sit beside a window
+        // function in one SELECT, hence the materialized CTE).
+        const std::string cte = "WITH m AS MATERIALIZED (" + sql + ") ";
+        Params q = p;
+        q.emplace_back(static_cast<std::int64_t>(limit + 1));
+        q.emplace_back(static_cast<std::int64_t>(page.offset));
+        auto rows = c.Query(cte +
+                                "SELECT id, c, COUNT(*) OVER () FROM m ORDER BY s, id DESC "
+                                "LIMIT ? OFFSET ?",
+                            q);
         if (!rows.ok()) return std::move(rows).TakeStatus();
-        struct Hit {
-          double score;
-          std::int64_t id;
-          std::int64_t created_at;
-        };
-        std::vector<Hit> hits;
-        hits.reserve(rows->size());
-        for (const auto& row : *rows) hits.push_back({row.Real(2), row.Int(0), row.Int(1)});
-        out.total = static_cast<std::int64_t>(hits.size());
-        const auto by_rank = [](const Hit& a, const Hit& b) {
-          return a.score != b.score ? a.score < b.score : a.id > b.id;
-        };
-        const std::size_t from_i = std::min(hits.size(), static_cast<std::size_t>(page.offset));
-        const std::size_t to_i = std::min(hits.size(), from_i + static_cast<std::size_t>(limit));
-        std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(to_i),
-                          hits.end(), by_rank);
-        out.has_more = hits.size() > to_i;
-        for (std::size_t i = from_i; i < to_i; ++i) {
-          out.ids.push_back(hits[i].id);
-          out.created_at.push_back(hits[i].created_at);
+        if (rows->empty()) {
+          auto n = c.Query(cte + "SELECT COUNT(*) FROM m", p);
+          if (!n.ok()) return std::move(n).TakeStatus();
+          out.total = (*n)[0].Int(0);
+          return out;
+        }
+        out.total = (*rows)[0].Int(2);
+        out.has_more = static_cast<int>(rows->size()) > limit;
+        if (out.has_more) rows->pop_back();
+        for (const auto& row : *rows) {
+          out.ids.push_back(row.Int(0));
+          out.created_at.push_back(row.Int(1));
         }
         return out;
       }
