@@ -811,9 +811,22 @@ FROM tickets;
 // comments kept apart). PostgreSQL: tsvector columns ('simple': no stemming, no stop
 // words) with GIN indexes. Rows that exist before this migration are indexed by the
 // start-up backfill (SearchService::Backfill), which folds with the same code.
+// SQLite tickets also carry `meta`: their filterable attributes as tokens (xa<account>,
+// xs<status>, xp<priority>, xt<type>, xg<group id>|xgn), so that filters intersect posting
+// lists in FTS5; the trigger rewrites it in the same transaction as any ticket write that
+// changes one, and tickets_search_filters checks the exact filters on a narrow row.
+// Databases indexed before `meta` existed: scripts/reindex-search-sqlite.
 constexpr const char* kSearchSqlite = R"SQL(
-CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, public_text, private_text,
+CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, public_text, private_text, meta,
   tokenize = 'unicode61 remove_diacritics 0');
+CREATE TRIGGER tickets_fts_meta AFTER UPDATE OF account_id, status, priority, type, group_id
+  ON tickets BEGIN
+  UPDATE ticket_fts SET meta = 'xa' || NEW.account_id || ' xs' || NEW.status || ' xp' ||
+    NEW.priority || ' xt' || NEW.type || ' xg' || COALESCE(NEW.group_id, 'n')
+    WHERE rowid = NEW.id;
+END;
+CREATE INDEX tickets_search_filters ON tickets(id, account_id, deleted_at, status, group_id,
+  priority, type, organization_id, assignee_id, requester_id, is_public, created_at);
 CREATE VIRTUAL TABLE user_fts USING fts5(name, body, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE organization_fts USING fts5(name, body,
   tokenize = 'unicode61 remove_diacritics 0');

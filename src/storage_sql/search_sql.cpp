@@ -5,6 +5,7 @@
 // Filters on ticket, user and organization columns are the same SQL on both.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "repos_internal.hpp"
 #include "sql_util.hpp"
@@ -18,6 +19,13 @@ using domain::SearchTerm;
 using domain::SearchValueKind;
 
 bool IsSqlite(const Connection& c) { return c.dialect() == Dialect::kSqlite; }
+
+// SQLite: the `meta` column of ticket_fts, the ticket's filterable attributes as tokens
+// (account, status, priority, type, group). Same expression as the trigger of migration 9
+// and scripts/reindex-search-sqlite.
+constexpr const char* kTicketMetaSql =
+    "'xa' || t.account_id || ' xs' || t.status || ' xp' || t.priority || ' xt' || t.type || "
+    "' xg' || COALESCE(t.group_id, 'n')";
 
 std::vector<std::string> SplitWords(const std::string& folded) {
   std::vector<std::string> out;
@@ -290,6 +298,54 @@ class Compiler {
 
   const std::vector<std::string>& pg_positive() const { return pg_positive_; }
 
+  // SQLite: the `meta` tokens (see kTicketMetaSql) a positive ticket filter term allows,
+  // ORed: {"xs0", "xs1"} for status<pending. Empty when the term has no token form (the
+  // SQL filter alone applies then). The SQL filter is kept either way: the tokens only
+  // narrow the full-text match, so a ticket is never found by a token alone.
+  Result<std::vector<std::string>> MetaTokens(const SearchTerm& t) {
+    std::vector<std::string> out;
+    const std::string& f = t.field;
+    if (f == "status" || f == "priority" || f == "ticket_type") {
+      static const std::map<std::string, int, std::less<>> kCodes = {
+          {"new", 0},     {"open", 1},     {"pending", 2},  {"hold", 3}, {"solved", 4},
+          {"closed", 5},  {"low", 1},      {"normal", 2},   {"high", 3}, {"urgent", 4},
+          {"problem", 1}, {"incident", 2}, {"question", 3}, {"task", 4}};
+      const std::string prefix = f == "status" ? "xs" : f == "priority" ? "xp" : "xt";
+      if (t.kind == SearchValueKind::kNone) {
+        out.push_back(prefix + "0");
+        return out;
+      }
+      auto it = kCodes.find(t.value);
+      if (it == kCodes.end()) return out;
+      const int v = it->second;
+      const int max = f == "status" ? 5 : 4;
+      for (int code = f == "status" ? 0 : 1; code <= max; ++code) {
+        const bool ok = t.op == SearchOp::kEq   ? code == v
+                        : t.op == SearchOp::kLt ? code < v
+                        : t.op == SearchOp::kLe ? code <= v
+                        : t.op == SearchOp::kGt ? code > v
+                                                : code >= v;
+        if (ok) out.push_back(prefix + std::to_string(code));
+      }
+      if (out.empty()) out.push_back(prefix + "none");  // matches nothing, as the SQL
+      return out;
+    }
+    if (f == "group") {
+      if (t.kind == SearchValueKind::kNone) {
+        out.emplace_back("xgn");
+        return out;
+      }
+      Params p;
+      const std::string sql = NamedIds("groups", t, p);
+      auto rows = c_.Query(sql, p);
+      if (!rows.ok()) return std::move(rows).TakeStatus();
+      for (const auto& row : *rows) out.push_back("xg" + std::to_string(row.Int(0)));
+      if (out.empty()) out.emplace_back("xgnone");
+      return out;
+    }
+    return out;
+  }
+
  private:
   Status DateTerm(const SearchTerm& t, const char* col, bool zero_is_empty, std::string& sql,
                   Params& p) {
@@ -404,7 +460,7 @@ std::optional<TextColumns> ColumnsFor(Kind k, const std::string& field, bool pub
   if (k == Kind::kTicket) {
     if (field.empty()) {
       return public_only ? TextColumns{"{subject public_text}", "public_tsv"}
-                         : TextColumns{"", "all_tsv"};
+                         : TextColumns{"{subject public_text private_text}", "all_tsv"};
     }
     if (field == "subject") return TextColumns{"subject", "subject_tsv"};
     if (field == "description" || field == "comment") {
@@ -417,6 +473,42 @@ std::optional<TextColumns> ColumnsFor(Kind k, const std::string& field, bool pub
   if (field == "name") return TextColumns{"name", "name_tsv"};
   if (field == "notes" || field == "details") return TextColumns{"body", "all_tsv"};
   return std::nullopt;
+}
+
+std::string OrList(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) out += (i ? " OR " : "") + tokens[i];
+  return out;
+}
+
+// For a status/priority/type token list: the tokens of the same attribute it leaves out,
+// when they are fewer (true). Status codes 0..5, priority and type 0..4.
+bool MetaComplement(const std::vector<std::string>& group, std::vector<std::string>& excluded) {
+  if (group.empty()) return false;
+  const std::string prefix = group.front().substr(0, 2);
+  if (prefix != "xs" && prefix != "xp" && prefix != "xt") return false;
+  const int max = prefix == "xs" ? 5 : 4;
+  std::set<std::string> in(group.begin(), group.end());
+  for (int code = 0; code <= max; ++code) {
+    const std::string tok = prefix + std::to_string(code);
+    if (!in.contains(tok)) excluded.push_back(tok);
+  }
+  return !excluded.empty() && excluded.size() < group.size() &&
+         in.size() + excluded.size() == static_cast<std::size_t>(max + 1);
+}
+
+// SQLite: whether a ticket search's SQL filters read only the columns of the narrow
+// index tickets_search_filters (migration 9), so that each full-text match is checked
+// there instead of in the wide ticket row.
+bool FiltersCovered(const SearchRequest& r) {
+  static const std::set<std::string, std::less<>> kCovered = {
+      "status",       "priority",  "ticket_type", "group",
+      "organization", "requester", "assignee",    "tags"};
+  if (!r.filter.external_id.empty() || r.filter.updated_since) return false;
+  for (const auto& t : r.query.terms) {
+    if (t.kind != SearchValueKind::kText && !kCovered.contains(t.field)) return false;
+  }
+  return true;
 }
 
 // Compiles and runs a search of one kind.
@@ -436,6 +528,12 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   }
   // Positive keyword terms on the same field are ORed; the rest ANDed.
   std::map<std::string, std::vector<std::pair<std::string, Params>>> ored;
+  // SQLite tickets: the filter tokens of `meta`, per field for the ORed terms (an empty
+  // list = a term without tokens: that field's tokens are dropped), and ANDed groups.
+  std::map<std::string, std::vector<std::string>> meta_ored;
+  std::set<std::string> meta_untokenized;
+  std::vector<std::vector<std::string>> meta_anded;
+  const bool use_meta = sqlite && kind == Kind::kTicket;
   std::vector<std::string> order_of_fields;
   for (const auto& t : r.query.terms) {
     const bool is_text = t.kind == SearchValueKind::kText;
@@ -451,6 +549,17 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
                 : kind == Kind::kUser ? comp.UserTerm(t, sql, p)
                                       : comp.OrganizationTerm(t, sql, p);
     COMPTOIR_RETURN_IF_ERROR(st);
+    if (use_meta && !t.negated) {
+      auto tokens = comp.MetaTokens(t);
+      if (!tokens.ok()) return std::move(tokens).TakeStatus();
+      if (t.op == SearchOp::kEq) {
+        if (tokens->empty()) meta_untokenized.insert(t.field);
+        auto& cur = meta_ored[t.field];
+        for (auto& tok : *tokens) cur.push_back(std::move(tok));
+      } else if (!tokens->empty()) {
+        meta_anded.push_back(std::move(*tokens));
+      }
+    }
     if (t.negated) {
       // NULL columns (no assignee) count as "not equal".
       where += " AND NOT COALESCE((" + sql + "), 0 = 1)";
@@ -482,6 +591,25 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   if (sqlite) {
     if (!text.positive.empty()) {
       match = text.positive;
+      if (use_meta) {
+        // The filters as tokens: FTS5 intersects the posting lists, so the exact SQL
+        // filters (kept below) read a row only for the intersection. The account token
+        // is left out: every ticket of a one-account database carries it.
+        for (const auto& [field, tokens] : meta_ored) {
+          if (!tokens.empty() && !meta_untokenized.contains(field)) meta_anded.push_back(tokens);
+        }
+        match = "(" + match + ")";
+        for (auto& group : meta_anded) {
+          // A long list of allowed tokens is said as a short list of excluded ones:
+          // status<solved = NOT (xs4 OR xs5). FTS5 walks fewer posting lists.
+          std::vector<std::string> excluded;
+          if (!MetaComplement(group, excluded)) {
+            match += " AND meta : (" + OrList(group) + ")";
+          } else {
+            match += " NOT meta : (" + OrList(excluded) + ")";
+          }
+        }
+      }
       for (const auto& n : text.negative) match += " NOT " + n;
     } else {
       for (const auto& n : text.negative) neg_match += neg_match.empty() ? n : " OR " + n;
@@ -528,15 +656,22 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   }
 
   SearchPage out;
+  const std::string narrow = sqlite && kind == Kind::kTicket && FiltersCovered(r)
+                                 ? " INDEXED BY tickets_search_filters"
+                                 : "";
   const std::string from = std::string(" FROM ") + tb.base + " WHERE " + where;
-  if (page.count) {
+  // SQLite, relevance order with a count: one query scores every filtered match (bm25 is
+  // computed for every match by ORDER BY anyway) and counts them with a window.
+  const bool one_pass = sqlite && page.count && page.limit != 0 && has_positive_text &&
+                        neg_match.empty() && !r.export_order && r.sort_by.empty();
+  if (page.count && !one_pass) {
     Params p = where_params;
     for (const auto& v : text_params) p.push_back(v);
     std::string sql;
     if (sqlite && has_positive_text && neg_match.empty()) {
       // Count the text matches that pass the filters (one lookup per match).
       sql = std::string("SELECT COUNT(*) FROM ") + tb.fts + " WHERE " + tb.fts +
-            " MATCH ? AND EXISTS (SELECT 1 FROM " + tb.base + " WHERE " + tb.base +
+            " MATCH ? AND EXISTS (SELECT 1 FROM " + tb.base + narrow + " WHERE " + tb.base +
             ".id = " + tb.fts + ".rowid AND " + where + ")";
       p.clear();
       p.emplace_back(match);
@@ -569,11 +704,42 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   if (order.empty()) {
     // Relevance: read the text matches in rank order and keep those passing the filters.
     if (sqlite) {
-      sql = std::string("SELECT ") + tb.fts + ".rowid, " + tb.base + ".created_at FROM " + tb.fts +
-            " JOIN " + tb.base + " ON " + tb.base + ".id = " + tb.fts + ".rowid WHERE " + tb.fts +
-            " MATCH ? AND " + where + " ORDER BY " + tb.fts + ".rank LIMIT ? OFFSET ?";
+      // Tickets: the `meta` column does not count for relevance.
+      const std::string score = kind == Kind::kTicket ? "bm25(ticket_fts, 1.0, 1.0, 1.0, 0.0)"
+                                                      : std::string(tb.fts) + ".rank";
+      sql = std::string("SELECT ") + tb.fts + ".rowid AS id, " + tb.base + ".created_at AS c, " +
+            score + " AS s FROM " + tb.fts + " JOIN " + tb.base + narrow + " ON " + tb.base +
+            ".id = " + tb.fts + ".rowid WHERE " + tb.fts + " MATCH ? AND " + where;
       p.emplace_back(match);
       for (const auto& v : where_params) p.push_back(v);
+      if (one_pass) {
+        // The window count over the scored matches (bm25 cannot sit beside a window
+        // function in one SELECT, hence the materialized CTE).
+        const std::string cte = "WITH m AS MATERIALIZED (" + sql + ") ";
+        Params q = p;
+        q.emplace_back(static_cast<std::int64_t>(limit + 1));
+        q.emplace_back(static_cast<std::int64_t>(page.offset));
+        auto rows = c.Query(cte +
+                                "SELECT id, c, COUNT(*) OVER () FROM m ORDER BY s, id DESC "
+                                "LIMIT ? OFFSET ?",
+                            q);
+        if (!rows.ok()) return std::move(rows).TakeStatus();
+        if (rows->empty()) {
+          auto n = c.Query(cte + "SELECT COUNT(*) FROM m", p);
+          if (!n.ok()) return std::move(n).TakeStatus();
+          out.total = (*n)[0].Int(0);
+          return out;
+        }
+        out.total = (*rows)[0].Int(2);
+        out.has_more = static_cast<int>(rows->size()) > limit;
+        if (out.has_more) rows->pop_back();
+        for (const auto& row : *rows) {
+          out.ids.push_back(row.Int(0));
+          out.created_at.push_back(row.Int(1));
+        }
+        return out;
+      }
+      sql += " ORDER BY " + score + " LIMIT ? OFFSET ?";
     } else {
       // The rank in a scalar subquery: the WHERE's unqualified columns stay the base
       // table's (the index table has an account_id too).
@@ -620,6 +786,16 @@ Status Replace(Connection& c, Kind kind, AccountId account, std::int64_t id,
         ExecAny(c, std::string("DELETE FROM ") + tb.fts + " WHERE rowid = ?", {id}));
     Params p{id};
     for (const auto& v : cols) p.emplace_back(v);
+    if (kind == Kind::kTicket) {
+      // `meta`: the filter tokens, from the ticket row (kept in step by the trigger of
+      // migration 9 when the row changes).
+      p.emplace_back(id);
+      return ExecAny(c,
+                     "INSERT INTO ticket_fts (rowid, subject, public_text, private_text, meta) "
+                     "VALUES (?, ?, ?, ?, COALESCE((SELECT " +
+                         std::string(kTicketMetaSql) + " FROM tickets t WHERE t.id = ?), ''))",
+                     p);
+    }
     std::string names =
         kind == Kind::kTicket ? "rowid, subject, public_text, private_text" : "rowid, name, body";
     return ExecAny(c,

@@ -204,6 +204,65 @@ TEST_P(SearchStoreTest, UsersAndOrganizationsByNameAndText) {
             (std::vector<std::int64_t>{ana.value}));
 }
 
+TEST_P(SearchStoreTest, AStatusOrGroupChangeIsFoundByTheNextSearchAtOnce) {
+  using S = domain::TicketStatus;
+  GroupId support;
+  GroupId billing;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    domain::Group g;
+                    g.account_id = account_;
+                    g.name = "Support";
+                    auto a = tx.groups().Insert(g);
+                    if (!a.ok()) return a.status();
+                    support = *a;
+                    g.name = "Billing";
+                    auto b = tx.groups().Insert(g);
+                    if (!b.ok()) return b.status();
+                    billing = *b;
+                    return Status::Ok();
+                  })
+                  .ok());
+  const auto id = AddTicket("imprimante en panne", S::kOpen, 100, "rien ne sort", "");
+  const auto other = AddTicket("imprimante neuve", S::kOpen, 200, "", "");
+  auto update = [&](S status, GroupId group) {
+    // A ticket write alone, without re-indexing its text: the filters follow at once.
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      auto t = tx.tickets().Get(account_, id);
+                      if (!t.ok()) return t.status();
+                      t->status = status;
+                      t->group_id = group;
+                      return tx.tickets().Update(*t);
+                    })
+                    .ok());
+  };
+  const auto by_support = Field("group", SearchOp::kEq, "Support");
+  const auto by_billing = Field("group", SearchOp::kEq, std::to_string(billing.value));
+  const auto unsolved = Field("status", SearchOp::kLt, "solved");
+  std::int64_t total = 0;
+  EXPECT_TRUE(Find({Text("imprimante"), by_support}, false, &total).empty());
+  EXPECT_EQ(total, 0);
+
+  update(S::kPending, support);
+  EXPECT_EQ(Find({Text("imprimante"), by_support, unsolved}, false, &total),
+            (std::vector<std::int64_t>{id.value}));
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ(Find({Text("imprimante"), Field("status", SearchOp::kEq, "pending")}),
+            (std::vector<std::int64_t>{id.value}));
+
+  update(S::kSolved, billing);
+  EXPECT_TRUE(Find({Text("imprimante"), by_support}, false, &total).empty());
+  EXPECT_EQ(total, 0);
+  EXPECT_EQ(Find({Text("imprimante"), unsolved}, false, &total),
+            (std::vector<std::int64_t>{other.value}));
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ(Find({Text("panne"), by_billing, Field("status", SearchOp::kEq, "solved")}),
+            (std::vector<std::int64_t>{id.value}));
+  // Two groups named: ORed.
+  EXPECT_EQ(Find({Text("panne"), by_support, by_billing}), (std::vector<std::int64_t>{id.value}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, SearchStoreTest, ::testing::Values("sqlite", "postgres"),
                          testing::StoreName);
 
