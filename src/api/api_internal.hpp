@@ -86,7 +86,7 @@ json::object SlasJson(const std::vector<services::SlaMetricView>& metrics);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
 void RegisterExportRoutes(Routes& r);
 void RegisterTicketMetricRoutes(Routes& r);
-void RegisterSearchRoutes(Routes& r);      // search.cpp: /search, /search/count, /search/export
+void RegisterSearchRoutes(Routes& r);  // search.cpp: /search, /search/count, /search/export
 // GET /users/search?query= in the search language (search.cpp).
 http::Response SearchUsers(ApiContext& c);
 // Every resource's routes, in order (api.cpp).
@@ -261,6 +261,12 @@ json::object GroupJson(const ApiContext& c, const domain::Group& g);
 json::object AttachmentJson(const ApiContext& c, const domain::Attachment& a);  // uploads.cpp
 // Tickets (tickets.cpp).
 json::object TicketJson(const ApiContext& c, const domain::Ticket& t);
+// `deleted_status`: a deleted ticket's status reads "deleted" (incremental exports).
+json::object TicketJson(const ApiContext& c, const domain::Ticket& t, bool deleted_status);
+// Appends the same ticket JSON as text, without building the document (its fields come
+// from the same list as TicketJson's).
+void AppendTicketJson(std::string& out, const ApiContext& c, const domain::Ticket& t,
+                      bool deleted_status);
 json::object CommentJson(const ApiContext& c, const domain::Comment& cm,
                          const std::vector<domain::Attachment>& attachments);
 json::object AuditJson(const ApiContext& c, const domain::Audit& a,
