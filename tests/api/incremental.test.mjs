@@ -133,7 +133,7 @@ test('exported tickets are the same JSON as GET /tickets/{id} (custom fields, ta
       tags: ['alpha', 'béta', 'with"quote'],
       custom_fields: [{ id: fid, value: 'SN "42"\n' }],
       priority: 'high',
-      type: 'incident',
+      type: 'task',
       group_id: groups[0].id,
       external_id: 'ext-\u00e9',
       due_at: '2030-01-02T03:04:05Z',
