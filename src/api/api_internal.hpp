@@ -261,6 +261,12 @@ json::object GroupJson(const ApiContext& c, const domain::Group& g);
 json::object AttachmentJson(const ApiContext& c, const domain::Attachment& a);  // uploads.cpp
 // Tickets (tickets.cpp).
 json::object TicketJson(const ApiContext& c, const domain::Ticket& t);
+// `deleted_status`: a deleted ticket's status reads "deleted" (incremental exports).
+json::object TicketJson(const ApiContext& c, const domain::Ticket& t, bool deleted_status);
+// Appends the same ticket JSON as text, without building the document (its fields come
+// from the same list as TicketJson's).
+void AppendTicketJson(std::string& out, const ApiContext& c, const domain::Ticket& t,
+                      bool deleted_status);
 json::object CommentJson(const ApiContext& c, const domain::Comment& cm,
                          const std::vector<domain::Attachment>& attachments);
 json::object AuditJson(const ApiContext& c, const domain::Audit& a,

@@ -1,4 +1,5 @@
 // /api/v2/tickets: tickets, comments, audits, tags, deleted tickets, merges, bulk jobs.
+#include <charconv>
 #include <set>
 
 #include "api_internal.hpp"
@@ -338,48 +339,172 @@ Result<TicketInput> ParseTicketInput(const json::object& o) {
   return in;
 }
 
+namespace {
+
+// The ticket's fields, in order, given to a sink: the one list behind both the JSON
+// document (TicketJson) and the text written straight into a response (AppendTicketJson).
+// `deleted_status`: a deleted ticket's status reads "deleted" (incremental exports).
+template <typename Sink>
+void TicketFields(const ApiContext& c, const domain::Ticket& t, bool deleted_status, Sink& w) {
+  w.Int("id", t.id.value);
+  w.Str("url", Url(c, "/tickets/", t.id.value));
+  w.StrOrNull("external_id", t.external_id);
+  w.Value("via", Via(t.via_channel, t.via_source));
+  w.Str("created_at", Iso(t.created_at));
+  w.Str("updated_at", Iso(t.updated_at));
+  w.Int("generated_timestamp", t.generated_timestamp ? t.generated_timestamp : t.updated_at);
+  w.StrOrNull("type", domain::TypeName(t.type));
+  w.Str("subject", t.subject);
+  w.Str("raw_subject", t.raw_subject.empty() ? t.subject : t.raw_subject);
+  w.Str("description", t.description);
+  w.StrOrNull("priority", domain::PriorityName(t.priority));
+  w.Str("status", deleted_status && t.deleted_at != 0
+                      ? std::string_view("deleted")
+                      : std::string_view(domain::StatusName(t.status)));
+  w.Null("custom_status_id");
+  w.StrOrNull("recipient", t.recipient);
+  w.Int("requester_id", t.requester_id.value);
+  w.Int("submitter_id", t.submitter_id.value);
+  w.IdOrNull("assignee_id", t.assignee_id.value);
+  w.IdOrNull("organization_id", t.organization_id.value);
+  w.IdOrNull("group_id", t.group_id.value);
+  w.Ids("collaborator_ids", t.collaborator_ids);
+  w.Ids("follower_ids", t.follower_ids);
+  w.Ids("email_cc_ids", t.email_cc_ids);
+  w.Null("forum_topic_id");
+  w.IdOrNull("problem_id", t.problem_id.value);
+  w.Bool("has_incidents", t.has_incidents);
+  w.Bool("is_public", t.is_public);
+  if (t.due_at == 0) {
+    w.Null("due_at");
+  } else {
+    w.Str("due_at", Iso(t.due_at));
+  }
+  w.Strings("tags", t.tags);
+  w.Array("custom_fields", t.custom_fields);
+  w.Array("fields", t.custom_fields);
+  w.Null("satisfaction_rating");
+  w.Array("sharing_agreement_ids", {});
+  w.Array("followup_ids", {});
+  w.IdOrNull("ticket_form_id", t.ticket_form_id.value);
+  w.IdOrNull("brand_id", t.brand_id);
+  w.Bool("allow_channelback", false);
+  w.Bool("allow_attachments", true);
+  w.Bool("from_messaging_channel", false);
+}
+
+// Builds the JSON document.
+struct DomSink {
+  json::object o;
+  void Int(std::string_view k, std::int64_t v) { o[k] = v; }
+  void Bool(std::string_view k, bool v) { o[k] = v; }
+  void Null(std::string_view k) { o[k] = nullptr; }
+  void Str(std::string_view k, std::string_view v) { o[k] = v; }
+  void StrOrNull(std::string_view k, std::string_view v) {
+    o[k] = v.empty() ? json::value(nullptr) : json::value(v);
+  }
+  void IdOrNull(std::string_view k, std::int64_t v) { o[k] = api::IdOrNull(v); }
+  void Ids(std::string_view k, const std::vector<std::int64_t>& v) { o[k] = api::Ids(v); }
+  void Strings(std::string_view k, const std::vector<std::string>& v) { o[k] = StringArray(v); }
+  void Array(std::string_view k, const json::array& v) { o[k] = v; }
+  void Value(std::string_view k, json::value v) { o[k] = std::move(v); }
+};
+
+// Appends the serialised JSON (the same text json::serialize gives for the document).
+struct TextSink {
+  std::string& out;
+  bool first = true;
+  void Key(std::string_view k) {
+    out += first ? "{\"" : ",\"";
+    first = false;
+    out += k;  // the keys above are plain ASCII
+    out += "\":";
+  }
+  void Int(std::string_view k, std::int64_t v) {
+    Key(k);
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+  }
+  void Bool(std::string_view k, bool v) {
+    Key(k);
+    out += v ? "true" : "false";
+  }
+  void Null(std::string_view k) {
+    Key(k);
+    out += "null";
+  }
+  void Quoted(std::string_view v) {
+    for (unsigned char ch : v) {
+      if (ch < 0x20 || ch == '"' || ch == '\\') {
+        out += json::serialize(json::string_view(v.data(), v.size()));
+        return;
+      }
+    }
+    out += '"';
+    out += v;
+    out += '"';
+  }
+  void Str(std::string_view k, std::string_view v) {
+    Key(k);
+    Quoted(v);
+  }
+  void StrOrNull(std::string_view k, std::string_view v) {
+    if (v.empty()) return Null(k);
+    Str(k, v);
+  }
+  void IdOrNull(std::string_view k, std::int64_t v) {
+    if (v == 0) return Null(k);
+    Int(k, v);
+  }
+  void Ids(std::string_view k, const std::vector<std::int64_t>& v) {
+    Key(k);
+    out += '[';
+    char buf[24];
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ',';
+      auto r = std::to_chars(buf, buf + sizeof buf, v[i]);
+      out.append(buf, r.ptr);
+    }
+    out += ']';
+  }
+  void Strings(std::string_view k, const std::vector<std::string>& v) {
+    Key(k);
+    out += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ',';
+      Quoted(v[i]);
+    }
+    out += ']';
+  }
+  void Array(std::string_view k, const json::array& v) {
+    Key(k);
+    out += v.empty() ? std::string_view("[]") : std::string_view(json::serialize(v));
+  }
+  void Value(std::string_view k, const json::value& v) {
+    Key(k);
+    out += json::serialize(v);
+  }
+};
+
+}  // namespace
+
+json::object TicketJson(const ApiContext& c, const domain::Ticket& t, bool deleted_status) {
+  DomSink w;
+  w.o.reserve(40);
+  TicketFields(c, t, deleted_status, w);
+  return std::move(w.o);
+}
+
 json::object TicketJson(const ApiContext& c, const domain::Ticket& t) {
-  json::array custom;
-  for (const auto& f : t.custom_fields) custom.push_back(f);
-  return {{"id", t.id.value},
-          {"url", Url(c, "/tickets/", t.id.value)},
-          {"external_id", StringOrNull(t.external_id)},
-          {"via", Via(t.via_channel, t.via_source)},
-          {"created_at", Iso(t.created_at)},
-          {"updated_at", Iso(t.updated_at)},
-          {"generated_timestamp", t.generated_timestamp ? t.generated_timestamp : t.updated_at},
-          {"type", StringOrNull(domain::TypeName(t.type))},
-          {"subject", t.subject},
-          {"raw_subject", t.raw_subject.empty() ? t.subject : t.raw_subject},
-          {"description", t.description},
-          {"priority", StringOrNull(domain::PriorityName(t.priority))},
-          {"status", domain::StatusName(t.status)},
-          {"custom_status_id", nullptr},
-          {"recipient", StringOrNull(t.recipient)},
-          {"requester_id", t.requester_id.value},
-          {"submitter_id", t.submitter_id.value},
-          {"assignee_id", IdOrNull(t.assignee_id.value)},
-          {"organization_id", IdOrNull(t.organization_id.value)},
-          {"group_id", IdOrNull(t.group_id.value)},
-          {"collaborator_ids", Ids(t.collaborator_ids)},
-          {"follower_ids", Ids(t.follower_ids)},
-          {"email_cc_ids", Ids(t.email_cc_ids)},
-          {"forum_topic_id", nullptr},
-          {"problem_id", IdOrNull(t.problem_id.value)},
-          {"has_incidents", t.has_incidents},
-          {"is_public", t.is_public},
-          {"due_at", TimeOrNull(t.due_at)},
-          {"tags", StringArray(t.tags)},
-          {"custom_fields", custom},
-          {"fields", custom},
-          {"satisfaction_rating", nullptr},
-          {"sharing_agreement_ids", json::array{}},
-          {"followup_ids", json::array{}},
-          {"ticket_form_id", IdOrNull(t.ticket_form_id.value)},
-          {"brand_id", IdOrNull(t.brand_id)},
-          {"allow_channelback", false},
-          {"allow_attachments", true},
-          {"from_messaging_channel", false}};
+  return TicketJson(c, t, false);
+}
+
+void AppendTicketJson(std::string& out, const ApiContext& c, const domain::Ticket& t,
+                      bool deleted_status) {
+  TextSink w{out};
+  TicketFields(c, t, deleted_status, w);
+  out += '}';
 }
 
 json::object CommentJson(const ApiContext& c, const domain::Comment& cm,

@@ -1,5 +1,6 @@
 #include "comptoir/services/seeder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <random>
 #include <string>
@@ -233,7 +234,7 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
         t.tags = {kTags[any_tag(rng)]};
         t.via_channel = coin(rng) == 1 ? "email" : "web";
         t.created_at = now - age(rng);
-        t.updated_at = t.created_at + 3600;
+        t.updated_at = std::min(t.created_at + 3600, now);  // never ahead of the clock
         t.status_updated_at = t.updated_at;
         t.requester_updated_at = t.created_at;
         if (t.assignee_id) t.initially_assigned_at = t.assigned_at = t.updated_at;

@@ -1,5 +1,7 @@
 #include "sql_util.hpp"
 
+#include <charconv>
+
 namespace comptoir::sql {
 
 std::int64_t Row::Int(std::size_t i) const {
@@ -34,7 +36,7 @@ std::string ToJson(const std::vector<std::string>& list) {
 
 std::vector<std::string> StringListFromJson(const std::string& text) {
   std::vector<std::string> out;
-  if (text.empty()) return out;
+  if (text.empty() || text == "[]") return out;  // most rows: no parse
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   if (ec || !v.is_array()) return out;
@@ -62,6 +64,25 @@ std::string IdsToJson(const std::vector<std::int64_t>& ids) {
 
 std::vector<std::int64_t> IdsFromJson(const std::string& text) {
   std::vector<std::int64_t> out;
+  // As written by IdsToJson ("[]", "[1,2]"): read without building a document.
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    const char* p = text.data() + 1;
+    const char* end = text.data() + text.size() - 1;
+    bool plain = true;
+    while (p < end) {
+      std::int64_t id = 0;
+      auto [next, err] = std::from_chars(p, end, id);
+      if (err != std::errc() || (next != end && *next != ',')) {
+        plain = false;
+        break;
+      }
+      out.push_back(id);
+      p = next == end ? end : next + 1;
+      if (p == end && next != end) plain = false;  // a trailing comma
+    }
+    if (plain) return out;
+    out.clear();
+  }
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   if (ec || !v.is_array()) return out;
@@ -72,6 +93,7 @@ std::vector<std::int64_t> IdsFromJson(const std::string& text) {
 }
 
 boost::json::array ArrayFromJson(const std::string& text) {
+  if (text == "[]") return {};
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   if (ec || !v.is_array()) return {};

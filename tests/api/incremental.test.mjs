@@ -118,6 +118,64 @@ test('deleted tickets appear with status "deleted" unless exclude_deleted=true',
   assert.ok(live.json.tickets.some((x) => x.id === keep.id));
 });
 
+test('exported tickets are the same JSON as GET /tickets/{id} (custom fields, tags, via, escapes, deleted)', async () => {
+  const start = Math.floor(Date.now() / 1000);
+  const field = await srv.post('/api/v2/ticket_fields.json', {
+    ticket_field: { type: 'text', title: uniqueName('Serial') },
+  });
+  assert.equal(field.status, 201, field.text);
+  const fid = field.json.ticket_field.id;
+  const groups = (await srv.get('/api/v2/groups.json')).json.groups;
+  const made = [
+    await createTicket(),
+    await createTicket({
+      subject: 'Quote " backslash \\ tab \t newline \n control \u0001 é ü 日本 😀 </script>',
+      tags: ['alpha', 'béta', 'with"quote'],
+      custom_fields: [{ id: fid, value: 'SN "42"\n' }],
+      priority: 'high',
+      type: 'task',
+      group_id: groups[0].id,
+      external_id: 'ext-\u00e9',
+      due_at: '2030-01-02T03:04:05Z',
+      collaborator_ids: [],
+      requester: { name: 'Exp Req', email: uniqueEmail('exportjson') },
+    }),
+    await createTicket({ tags: [], comment: { body: 'Body with "quotes"\r\nand lines', public: false } }),
+  ];
+  const gone = await createTicket({ tags: ['to_delete'] });
+  const goneBefore = (await srv.get(`/api/v2/tickets/${gone.id}.json`)).json.ticket;
+  assert.equal((await srv.request('DELETE', `/api/v2/tickets/${gone.id}.json`)).status, 204);
+  await settle();
+  for (const url of [
+    `/api/v2/incremental/tickets/cursor.json?start_time=${start}`,
+    `/api/v2/incremental/tickets.json?start_time=${start}`,
+  ]) {
+    const res = await srv.get(url);
+    assert.equal(res.status, 200, res.text);
+    for (const t of made) {
+      const shown = (await srv.get(`/api/v2/tickets/${t.id}.json`)).json.ticket;
+      const exported = res.json.tickets.find((x) => x.id === t.id);
+      assert.ok(exported, `ticket ${t.id} exported`);
+      assert.deepEqual(Object.keys(exported), Object.keys(shown), 'same fields in the same order');
+      assert.deepEqual(exported, shown);
+    }
+    const d = res.json.tickets.find((x) => x.id === gone.id);
+    assert.ok(d, 'the deleted ticket is exported');
+    assert.deepEqual(Object.keys(d), Object.keys(goneBefore));
+    assert.equal(d.status, 'deleted');
+    for (const k of Object.keys(goneBefore)) {
+      if (['status', 'updated_at', 'generated_timestamp'].includes(k)) continue;
+      assert.deepEqual(d[k], goneBefore[k], k);
+    }
+  }
+  // The special characters came back as sent.
+  const res = await srv.get(`/api/v2/incremental/tickets/cursor.json?start_time=${start}`);
+  const odd = res.json.tickets.find((x) => x.id === made[1].id);
+  for (const part of ['"', '\\', '日本', '😀']) assert.ok(odd.subject.includes(part), part);
+  assert.ok(odd.tags.includes('alpha'));
+  assert.deepEqual(odd.custom_fields.find((f) => f.id === fid)?.value, 'SN "42"\n');
+});
+
 test('side-loads: users, groups, organizations, metric_sets', async () => {
   const start = Math.floor(Date.now() / 1000);
   const groups = (await srv.get('/api/v2/groups.json')).json.groups;
