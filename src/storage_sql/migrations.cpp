@@ -844,6 +844,10 @@ CREATE TABLE ticket_search (
 CREATE INDEX ticket_search_subject ON ticket_search USING GIN (subject_tsv);
 CREATE INDEX ticket_search_public ON ticket_search USING GIN (public_tsv);
 CREATE INDEX ticket_search_all ON ticket_search USING GIN (all_tsv);
+-- The same narrow row of filter columns as on SQLite (the schemas stay equivalent; the
+-- planner may use it to check filters of the text matches).
+CREATE INDEX tickets_search_filters ON tickets(id, account_id, deleted_at, status, group_id,
+  priority, type, organization_id, assignee_id, requester_id, is_public, created_at);
 CREATE TABLE user_search (
   user_id BIGINT PRIMARY KEY,
   account_id BIGINT NOT NULL,
