@@ -1,16 +1,15 @@
-// Message catalogues (messages/en.ts, messages/fr.ts) and the current language.
+// Message catalogues (messages/index.ts: the core en.ts/fr.ts and one file per area) and
+// the current language.
 // The language: the one the user picked (kept in localStorage), else the signed-in
 // user's locale, else the browser's.
 import { createContext, useContext } from 'react';
-import { en, type MessageKey } from './messages/en';
-import { fr } from './messages/fr';
+import { catalogues, type MessageKey } from './messages/index';
 
 export type Lang = 'en' | 'fr';
 export const LANGS: { id: Lang; name: string }[] = [
   { id: 'en', name: 'English' },
   { id: 'fr', name: 'Français' },
 ];
-const catalogues: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
 export function pickLang(...candidates: (string | null | undefined)[]): Lang {
   for (const c of candidates) {
@@ -26,7 +25,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 export function translator(lang: Lang): Translate {
   const cat = catalogues[lang];
   return (key, vars) => {
-    const text = cat[key] ?? en[key] ?? key;
+    const text = cat[key] ?? catalogues.en[key] ?? key;
     if (!vars) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   };

@@ -36,10 +36,17 @@ export function useLocation(): Location {
   return loc;
 }
 
-// "/views/{id}" against "/views/12" → {id: "12"}; null when it does not match.
+// "/views/{id}" against "/views/12" → {id: "12"}; null when it does not match. A last
+// segment "*" takes the rest of the path (possibly empty): "/admin/*" against
+// "/admin/triggers/3" → {"*": "triggers/3"}.
 export function match(pattern: string, path: string): Record<string, string> | null {
   const p = pattern.split('/').filter(Boolean);
   const s = path.split('/').filter(Boolean);
+  if (p.length > 0 && p[p.length - 1] === '*') {
+    const head = match('/' + p.slice(0, -1).join('/'), '/' + s.slice(0, p.length - 1).join('/'));
+    if (!head || s.length < p.length - 1) return null;
+    return { ...head, '*': s.slice(p.length - 1).join('/') };
+  }
   if (p.length !== s.length) return null;
   const out: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {

@@ -111,6 +111,18 @@ export const en = {
   'requests.subject': 'Subject',
   'requests.status': 'Status',
   'requests.updated': 'Updated',
+  'nav.main': 'Main',
+  'nav.admin': 'Admin center',
+  'nav.workspace': 'Workspace',
+  'admin.heading': 'Admin center',
+  'admin.choose': 'Choose a section.',
+  'admin.notFound': 'There is no such section, or it is not open to you.',
+  'admin.group.people': 'People',
+  'admin.group.objects': 'Objects and fields',
+  'admin.group.rules': 'Business rules',
+  'admin.group.channels': 'Channels and apps',
+  'admin.group.account': 'Account',
+  'page.notFound': 'There is no such page.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { get, type User, type View, type ViewCount } from '../api';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { SignOutButton } from '../components/SignOut';
 import { useI18n } from '../i18n';
 import { useLive, type LiveEvent } from '../live';
 import { BASE, match, navigate, onLinkClick, type Location } from '../router';
+import { routes } from './routes';
 import { TicketPage } from './TicketPage';
 import { ViewTable } from './ViewTable';
 
@@ -22,6 +23,18 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
   const ticketMatch = match('/tickets/{id}', props.loc.path);
   const viewId = viewMatch ? Number(viewMatch.id) : null;
   if (viewId) lastView.current = viewId;
+  // Another page of the workspace (routes.tsx): the first pattern that matches.
+  let other: { render: (typeof routes)[number]['render']; params: Record<string, string> } | null = null;
+  if (!viewMatch && !ticketMatch) {
+    for (const r of routes) {
+      const params = match(r.pattern, props.loc.path);
+      if (params) {
+        other = { render: r.render, params };
+        break;
+      }
+    }
+  }
+  const onAdmin = match('/admin/*', props.loc.path) !== null;
 
   useEffect(() => {
     get<{ views: View[] }>('/api/v2/views/active')
@@ -75,6 +88,14 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
       </a>
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
+        <nav className="topnav" aria-label={t('nav.main')}>
+          <a href={`${BASE}/`} onClick={onLinkClick} aria-current={!onAdmin ? 'page' : undefined}>
+            {t('nav.workspace')}
+          </a>
+          <a href={`${BASE}/admin`} onClick={onLinkClick} aria-current={onAdmin ? 'page' : undefined}>
+            {t('nav.admin')}
+          </a>
+        </nav>
         <span className="who">{t('app.signedInAs', { name: props.user.name })}</span>
         <LanguagePicker />
         <SignOutButton onSignedOut={props.onSignedOut} />
@@ -135,6 +156,26 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
               backTo={lastView.current ? `/views/${lastView.current}` : '/'}
               changed={changedTicket}
             />
+          )}
+          {other && (
+            <Suspense
+              fallback={
+                <p className="loading" role="status">
+                  {t('app.loading')}
+                </p>
+              }
+            >
+              {other.render({
+                user: props.user,
+                loc: props.loc,
+                params: other.params,
+                refresh: tick,
+                changedTicket,
+              })}
+            </Suspense>
+          )}
+          {!viewMatch && !ticketMatch && !other && props.loc.path !== '/' && (
+            <p role="alert">{t('page.notFound')}</p>
           )}
         </main>
       </div>
