@@ -1,4 +1,5 @@
-// Browser sessions: /access/login and /access/logout (the cookie), and Zendesk's
+// Browser sessions: /access/login and /access/logout (the cookie), "forgot password"
+// (/access/password_reset and /confirm, Comptoir's own), and Zendesk's
 // Sessions API (/api/v2/sessions, /api/v2/users/{user_id}/sessions, /users/me/session,
 // /users/me/logout).
 #include "api_internal.hpp"
@@ -142,6 +143,36 @@ void RegisterSessionRoutes(Routes& r) {
     return resp;
   });
   r.Post("/access/logout", Access::kPublic, Logout);
+
+  // Comptoir's own: "forgot password". The same answer whether a user has the address.
+  r.Post("/access/password_reset", Access::kPublic, [](ApiContext& c) {
+    auto body = ParseBody(c);
+    if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
+    Validation v;
+    Reader rd(*body, v);
+    const std::string email = rd.String("email").value_or("");
+    if (Status st = v.Finish(); !st.ok()) return ErrorResponse(st, c.req.request_id);
+    Status st = c.svc.password_resets.Request(c.ctx.account(), email, c.req.remote_address);
+    if (!st.ok()) return ErrorResponse(st, c.req.request_id);
+    http::Response resp = JsonResponse(
+        202, json::object{{"message",
+                           "If a user has this address, an e-mail with a link to reset the "
+                           "password is on its way."}});
+    resp.Header("Cache-Control", "no-store");
+    return resp;
+  });
+  r.Post("/access/password_reset/confirm", Access::kPublic, [](ApiContext& c) {
+    auto body = ParseBody(c);
+    if (!body.ok()) return ErrorResponse(body.status(), c.req.request_id);
+    Validation v;
+    Reader rd(*body, v);
+    const std::string token = rd.String("token").value_or("");
+    const std::string password = rd.String("password").value_or("");
+    if (Status st = v.Finish(); !st.ok()) return ErrorResponse(st, c.req.request_id);
+    Status st = c.svc.password_resets.Confirm(c.ctx.account(), token, password);
+    if (!st.ok()) return ErrorResponse(st, c.req.request_id);
+    return NoContent();
+  });
   r.Delete("/api/v2/users/me/logout", Access::kSignedIn, Logout);
 
   r.Get("/api/v2/users/me/session", Access::kSignedIn, [](ApiContext& c) {

@@ -58,6 +58,7 @@ void Config::ApplyEnvironment(bool listen_set, bool data_set, bool database_set,
   positive("COMPTOIR_JOB_LEASE_SECONDS", job_lease_seconds);
   positive("COMPTOIR_HEARTBEAT_SECONDS", heartbeat_seconds);
   positive("COMPTOIR_SESSION_IDLE_SECONDS", session_idle_seconds);
+  positive("COMPTOIR_PASSWORD_RESET_SECONDS", password_reset_seconds);
   if (const char* v = Env("COMPTOIR_PUBLIC_URL")) public_url = v;
   positive("COMPTOIR_WEBHOOK_TIMEOUT_MS", webhook_timeout_ms);
   positive("COMPTOIR_CIRCUIT_FAILURES", circuit_failures);

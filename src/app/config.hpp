@@ -32,6 +32,7 @@ struct Config {
   int job_lease_seconds = 30;           // how long a leased job stays with a silent node
   int heartbeat_seconds = 5;            // node registry heartbeat
   int session_idle_seconds = 8 * 3600;  // a browser session unused this long expires
+  int password_reset_seconds = 3600;    // a "forgot password" link works this long
   // Side effects (webhooks, e-mail). public_url: the address people reach Comptoir at,
   // used in notification links ({{ticket.link}}) and Message-IDs.
   std::string public_url;             // default: http://<listen>

@@ -93,6 +93,8 @@ void RegisterMaintenance(services::Services& services, std::chrono::seconds peri
       if (!sessions.ok()) return sessions.status();
       auto failures = tx.sign_in_failures().DeleteBefore(now - 86400);
       if (!failures.ok()) return failures.status();
+      auto resets = tx.sessions().DeletePasswordResetsBefore(now - 86400);
+      if (!resets.ok()) return resets.status();
       auto nodes = tx.cluster().RemoveNodesBefore(now - 86400);
       return nodes.status();
     });
@@ -145,6 +147,7 @@ int Serve(const Config& cfg) {
   service_options.queue.workers = cfg.job_workers;
   service_options.queue.lease = std::chrono::seconds(cfg.job_lease_seconds);
   service_options.sessions.idle_timeout = std::chrono::seconds(cfg.session_idle_seconds);
+  service_options.password_resets.lifetime = std::chrono::seconds(cfg.password_reset_seconds);
   service_options.delivery.placeholders.public_url =
       cfg.public_url.empty() ? "http://" + cfg.listen : cfg.public_url;
   service_options.delivery.webhook_timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);

@@ -1028,9 +1028,12 @@ Status DeliveryService::EnqueueEmail(Transaction& tx, AccountId account, const j
 }
 
 Status DeliveryService::HandleEmail(const JobLease& lease) {
+  return SendEmail(lease, ParseObject(lease.job().payload));
+}
+
+Status DeliveryService::SendEmail(const JobLease& lease, const json::object& p) {
   const storage::QueuedJob& job = lease.job();
   const AccountId account = job.account_id;
-  json::object p = ParseObject(job.payload);
   const TicketId ticket_id(Int(p, "ticket_id"));
   storage::EmailSettings settings;
   storage::Account acct;

@@ -867,6 +867,23 @@ CREATE INDEX organization_search_all ON organization_search USING GIN (all_tsv);
 CREATE INDEX tickets_created ON tickets(account_id, created_at);
 )SQL";
 
+// Migration 15: password resets. One row per request: the SHA-256 of the token the
+// e-mail carries (minted when the e-mail is sent, '' until then), the expiry, and when it
+// was used (0: not yet). Rows are purged a day after they expire.
+constexpr const char* kPasswordResets = R"SQL(
+CREATE TABLE password_resets (
+  id {{ID}},
+  account_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  token_hash TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX password_resets_token ON password_resets(token_hash);
+CREATE INDEX password_resets_user ON password_resets(account_id, user_id);
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -895,6 +912,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {9, "search", dialect == Dialect::kSqlite ? kSearchSqlite : kSearchPostgres},
       {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
+      {15, "password_resets", Render(kPasswordResets, dialect)},
   };
   // clang-format on
 }

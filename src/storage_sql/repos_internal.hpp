@@ -200,6 +200,14 @@ class SqlSessions final : public SessionRepository {
   Status Delete(AccountId account, std::int64_t id) override;
   Result<std::int64_t> DeleteForUser(AccountId account, UserId user) override;
   Result<std::int64_t> DeleteExpired(Timestamp now) override;
+  Result<std::int64_t> InsertPasswordReset(const PasswordReset& r) override;
+  Result<PasswordReset> GetPasswordReset(AccountId account, std::int64_t id) override;
+  Result<PasswordReset> FindPasswordReset(std::string_view token_hash) override;
+  Status SetPasswordResetToken(AccountId account, std::int64_t id,
+                               std::string_view token_hash) override;
+  Status UsePasswordReset(AccountId account, std::int64_t id, Timestamp now) override;
+  Result<std::int64_t> UsePasswordResets(AccountId account, UserId user, Timestamp now) override;
+  Result<std::int64_t> DeletePasswordResetsBefore(Timestamp expires_before) override;
 
  private:
   Connection& c_;

@@ -354,6 +354,54 @@ TEST_P(ClusterContractTest, SessionsAndSignInFailures) {
           .ok());
 }
 
+TEST_P(ClusterContractTest, PasswordResetsAreUsedOnce) {
+  UserId user = Insert(NewUser("Forgetful", "forgetful@example.com"));
+  storage::PasswordReset r;
+  r.account_id = account_;
+  r.user_id = user;
+  r.created_at = 100;
+  r.expires_at = 200;
+  std::int64_t first = 0, second = 0;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) {
+                    auto a = tx.sessions().InsertPasswordReset(r);
+                    if (!a.ok()) return a.status();
+                    first = *a;
+                    auto b = tx.sessions().InsertPasswordReset(r);
+                    if (!b.ok()) return b.status();
+                    second = *b;
+                    return tx.sessions().SetPasswordResetToken(account_, first, "hash-a");
+                  })
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Transaction& tx) {
+            auto found = tx.sessions().FindPasswordReset("hash-a");
+            if (!found.ok()) return found.status();
+            EXPECT_EQ(found->id, first);
+            EXPECT_EQ(found->user_id, user);
+            EXPECT_EQ(found->expires_at, 200);
+            EXPECT_EQ(found->used_at, 0);
+            // An unminted row is never found by its empty hash.
+            EXPECT_EQ(tx.sessions().FindPasswordReset("").status().code(), ErrorCode::kNotFound);
+            EXPECT_EQ(tx.sessions()
+                          .SetPasswordResetToken(AccountId(account_.value + 1), first, "x")
+                          .code(),
+                      ErrorCode::kNotFound);
+            EXPECT_TRUE(tx.sessions().UsePasswordReset(account_, first, 150).ok());
+            EXPECT_EQ(tx.sessions().UsePasswordReset(account_, first, 151).code(),
+                      ErrorCode::kFailedPrecondition);
+            EXPECT_EQ(*tx.sessions().UsePasswordResets(account_, user, 152), 1);  // the second
+            auto second_row = tx.sessions().GetPasswordReset(account_, second);
+            if (!second_row.ok()) return second_row.status();
+            EXPECT_EQ(second_row->used_at, 152);
+            EXPECT_EQ(*tx.sessions().DeletePasswordResetsBefore(200), 0);
+            EXPECT_EQ(*tx.sessions().DeletePasswordResetsBefore(201), 2);
+            return Status::Ok();
+          })
+          .ok());
+}
+
 // Collects published events; Wait blocks until `n` arrived (PostgreSQL delivers them
 // asynchronously through LISTEN).
 class Events {

@@ -135,6 +135,10 @@ class DeliveryService {
   // html, ticket_id}.
   Status EnqueueEmail(storage::Transaction& tx, AccountId account, const boost::json::object& mail,
                       const std::string& idempotency_key);
+  // Sends one e-mail now for the job `lease` holds (what the "email" handler does with its
+  // payload): for handlers of other kinds that compose the mail when it is sent. The
+  // payload's "message_token" fixes the Message-ID.
+  Status SendEmail(const JobLease& lease, const boost::json::object& payload);
 
  private:
   Status HandleEmail(const JobLease& lease);

@@ -19,6 +19,7 @@
 #include "comptoir/services/job_service.hpp"
 #include "comptoir/services/macro_service.hpp"
 #include "comptoir/services/organization_service.hpp"
+#include "comptoir/services/password_reset_service.hpp"
 #include "comptoir/services/schedule_service.hpp"
 #include "comptoir/services/search_service.hpp"
 #include "comptoir/services/session_service.hpp"
@@ -42,7 +43,14 @@ struct ServicesOptions {
   DeliveryOptions delivery;
   AutomationOptions automations;
   ExportOptions exports;
+  PasswordResetOptions password_resets;  // public_url: the delivery placeholders' one
 };
+
+inline PasswordResetOptions PasswordResetOptionsOf(const ServicesOptions& o) {
+  PasswordResetOptions r = o.password_resets;
+  r.public_url = o.delivery.placeholders.public_url;
+  return r;
+}
 
 struct Services {
   Services(storage::Store& store, const Clock& clock, storage::BlobStore& blobs,
@@ -71,8 +79,10 @@ struct Services {
         slas(env, queue),
         exports(env, options.exports),
         ticket_metrics(env, tickets),
-        search(env, tickets) {
+        search(env, tickets),
+        password_resets(env, queue, delivery, auth, PasswordResetOptionsOf(options)) {
     delivery.RegisterHandlers();
+    password_resets.RegisterHandlers();
     // SLA clocks: every ticket write updates them in its transaction; breaches and
     // recomputes are jobs.
     slas.RegisterHandlers();
@@ -198,7 +208,8 @@ struct Services {
   ExportService exports;             // incremental exports (tickets, users, orgs, events)
   // The reads of the ticket metric sets.
   TicketMetricService ticket_metrics;
-  SearchService search;  // /search: the full-text index and the query language
+  SearchService search;                  // /search: the full-text index and the query language
+  PasswordResetService password_resets;  // "forgot password" e-mails and their tokens
 };
 
 }  // namespace comptoir::services

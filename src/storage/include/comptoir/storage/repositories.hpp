@@ -224,6 +224,19 @@ struct Session {
   Timestamp expires_at = 0;
 };
 
+// A password reset (POST /access/password_reset): single use, with an expiry. The token
+// is minted by the e-mail job that sends it and only its SHA-256 is kept (empty until
+// then); a retried e-mail mints a new one, which replaces the hash.
+struct PasswordReset {
+  std::int64_t id = 0;
+  AccountId account_id;
+  UserId user_id;
+  std::string token_hash;
+  Timestamp created_at = 0;
+  Timestamp expires_at = 0;
+  Timestamp used_at = 0;  // 0: not used
+};
+
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
@@ -240,6 +253,18 @@ class SessionRepository {
   virtual Status Delete(AccountId account, std::int64_t id) = 0;
   virtual Result<std::int64_t> DeleteForUser(AccountId account, UserId user) = 0;
   virtual Result<std::int64_t> DeleteExpired(Timestamp now) = 0;
+  // Password resets.
+  virtual Result<std::int64_t> InsertPasswordReset(const PasswordReset& r) = 0;
+  virtual Result<PasswordReset> GetPasswordReset(AccountId account, std::int64_t id) = 0;
+  // kNotFound for an empty or unknown hash.
+  virtual Result<PasswordReset> FindPasswordReset(std::string_view token_hash) = 0;
+  virtual Status SetPasswordResetToken(AccountId account, std::int64_t id,
+                                       std::string_view token_hash) = 0;
+  // Marks one reset used; kFailedPrecondition when it was used already (a race).
+  virtual Status UsePasswordReset(AccountId account, std::int64_t id, Timestamp now) = 0;
+  // Marks every unused reset of the user used (a new password makes them void).
+  virtual Result<std::int64_t> UsePasswordResets(AccountId account, UserId user, Timestamp now) = 0;
+  virtual Result<std::int64_t> DeletePasswordResetsBefore(Timestamp expires_before) = 0;
 };
 
 // Failed sign-ins, counted per account and per hashed key (the email) across all nodes.
