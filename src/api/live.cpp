@@ -72,10 +72,11 @@ void LiveHub::OnEvent(const std::string& event) {
     kind.resize(7);  // "ticket."
     kind.append(action->as_string().data(), action->as_string().size());
   }
-  auto text = std::make_shared<const std::string>(
-      json::serialize(json::object{{"type", kind},
-                                   {"ticket_id", t.id.value},
-                                   {"updated_at", FormatIso8601(id_of("updated_at"))}}));
+  auto text = std::make_shared<const std::string>(json::serialize(json::object{
+      {"type", kind},
+      {"ticket_id", t.id.value},
+      {"assignee_id", t.assignee_id ? json::value(t.assignee_id.value) : json::value(nullptr)},
+      {"updated_at", FormatIso8601(id_of("updated_at"))}}));
   std::lock_guard lock(mu_);
   auto it = viewers_.find(t.account_id.value);
   if (it == viewers_.end()) return;

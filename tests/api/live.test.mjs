@@ -32,10 +32,15 @@ test('an agent sees tickets being created and updated; ping is answered', async 
   const ev = await live.next((m) => m.ticket_id === created.id);
   assert.equal(ev.type, 'ticket.created');
   assert.match(ev.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  assert.equal(Object.keys(ev).sort().join(','), 'ticket_id,type,updated_at', 'ids only');
-  const r = await srv.put(`/api/v2/tickets/${created.id}.json`, { ticket: { status: 'pending' } });
+  assert.equal(Object.keys(ev).sort().join(','), 'assignee_id,ticket_id,type,updated_at', 'ids only');
+  assert.equal(ev.assignee_id, null);
+  const r = await srv.put(`/api/v2/tickets/${created.id}.json`, {
+    ticket: { status: 'pending', assignee_id: hello.user_id },
+  });
   assert.equal(r.status, 200, r.text);
-  assert.equal((await live.next((m) => m.ticket_id === created.id)).type, 'ticket.updated');
+  const updated = await live.next((m) => m.ticket_id === created.id);
+  assert.equal(updated.type, 'ticket.updated');
+  assert.equal(updated.assignee_id, hello.user_id, 'the assignee, for "assigned to me" notices');
   await srv.del(`/api/v2/tickets/${created.id}.json`);
   assert.equal((await live.next((m) => m.ticket_id === created.id)).type, 'ticket.deleted');
   live.ws.send('ping');
