@@ -5,6 +5,7 @@ import { BASE, match, navigate, useLocation } from './router';
 import { SignIn } from './pages/SignIn';
 import { Workspace } from './pages/Workspace';
 import { Requests } from './pages/Requests';
+import { isPasswordPath, PasswordPages } from './pages/Password';
 
 const LANG_KEY = 'comptoir.lang';
 
@@ -79,7 +80,10 @@ export function App() {
   let redirect: string | null = null;
   let page: React.ReactNode;
   const onSignIn = match('/signin', loc.path) !== null;
-  if (user === undefined) {
+  if (isPasswordPath(loc.path)) {
+    // "Forgot password" pages: open to anyone, signed in or not.
+    page = <PasswordPages loc={loc} />;
+  } else if (user === undefined) {
     page = (
       <p className="loading" role="status">
         {i18n.t('app.loading')}

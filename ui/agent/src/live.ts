@@ -6,7 +6,12 @@ import { useEffect, useRef, useState } from 'react';
 export interface LiveEvent {
   type: string;
   ticket_id?: number;
+  assignee_id?: number | null; // ticket events: the ticket's assignee now
 }
+
+// Every event is also dispatched on window as a "comptoir:live" CustomEvent (detail: the
+// event), so that a component can listen without a connection of its own.
+export const LIVE_EVENT = 'comptoir:live';
 
 type Listener = (e: LiveEvent) => void;
 
@@ -33,11 +38,14 @@ export function useLive(onEvent: Listener): boolean {
       };
       ws.onmessage = (m) => {
         if (typeof m.data !== 'string' || m.data === 'pong') return;
+        let ev: LiveEvent;
         try {
-          listener.current(JSON.parse(m.data) as LiveEvent);
+          ev = JSON.parse(m.data) as LiveEvent;
         } catch {
-          /* not an event */
+          return; /* not an event */
         }
+        listener.current(ev);
+        window.dispatchEvent(new CustomEvent<LiveEvent>(LIVE_EVENT, { detail: ev }));
       };
       ws.onclose = () => {
         window.clearInterval(ping);

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { User } from '../api';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { useI18n } from '../i18n';
+import { BASE, onLinkClick } from '../router';
 
 // Email and password → POST /access/login, which sets the HttpOnly session cookie and
 // answers the user and the session's CSRF token.
@@ -56,6 +57,11 @@ export function SignIn(props: {
             {t('signin.expired')}
           </p>
         )}
+        {new URLSearchParams(location.search).get('password_reset') === '1' && !error && (
+          <p className="notice" role="status">
+            {t('password.changed')}
+          </p>
+        )}
         {props.signedOut && !props.expired && !error && (
           <p className="notice" role="status">
             {t('signin.signedOut')}
@@ -94,6 +100,11 @@ export function SignIn(props: {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('signin.busy') : t('signin.submit')}
         </button>
+        <p className="signin-links">
+          <a href={`${BASE}/password/forgot`} onClick={onLinkClick}>
+            {t('password.forgotLink')}
+          </a>
+        </p>
         <LanguagePicker />
       </form>
     </main>

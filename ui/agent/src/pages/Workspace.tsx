@@ -1,5 +1,6 @@
 import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { get, type User, type View, type ViewCount } from '../api';
+import { PeopleHeader } from '../components/Broadcasts';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { SignOutButton } from '../components/SignOut';
 import { useI18n } from '../i18n';
@@ -99,6 +100,7 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
         <span className="who">{t('app.signedInAs', { name: props.user.name })}</span>
         <LanguagePicker />
         <SignOutButton onSignedOut={props.onSignedOut} />
+        <PeopleHeader user={props.user} />
       </header>
       {!online && (
         <p className="offline" role="status">

@@ -19,8 +19,18 @@ export interface PageRoute {
 }
 
 const AdminCenter = lazy(() => import('./admin/AdminCenter'));
+const UserProfile = lazy(() => import('./people/UserProfile'));
+const OrganizationPage = lazy(() => import('./people/OrganizationPage'));
+const GroupList = lazy(() => import('./people/Groups').then((m) => ({ default: m.GroupList })));
+const GroupPage = lazy(() => import('./people/Groups').then((m) => ({ default: m.GroupPage })));
+const Notices = lazy(() => import('./people/Notices'));
 
 export const routes: PageRoute[] = [
   { pattern: '/admin', render: (p) => <AdminCenter {...p} /> },
   { pattern: '/admin/*', render: (p) => <AdminCenter {...p} /> },
+  { pattern: '/users/{id}', render: (p) => <UserProfile key={p.params.id} {...p} /> },
+  { pattern: '/organizations/{id}', render: (p) => <OrganizationPage key={p.params.id} {...p} /> },
+  { pattern: '/groups', render: (p) => <GroupList {...p} /> },
+  { pattern: '/groups/{id}', render: (p) => <GroupPage key={p.params.id} {...p} /> },
+  { pattern: '/notices', render: (p) => <Notices {...p} /> },
 ];

@@ -1,0 +1,77 @@
+// Pieces shared by the people pages (users, organizations, groups, notices).
+import { useId } from 'react';
+import { ApiError } from '../../api';
+import { formatDate, useI18n, type MessageKey, type Translate } from '../../i18n';
+import { BASE, onLinkClick } from '../../router';
+import './people.css';
+
+export interface TicketRow {
+  id: number;
+  subject: string;
+  status: string;
+  updated_at: string;
+}
+
+// The message of an error, in the user's language where we know it.
+export function errorText(t: Translate, e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 403) return t('error.forbidden');
+    if (e.status === 404) return t('error.notFound');
+    return t('error.generic', { message: e.message });
+  }
+  return t('error.network');
+}
+
+// A field's error (from a 422's details), tied to its input by id.
+export function FieldError(props: { id: string; message?: string }) {
+  if (!props.message) return null;
+  return (
+    <span id={props.id} className="field-error" role="alert">
+      {props.message}
+    </span>
+  );
+}
+
+export function Link(props: { to: string; children: React.ReactNode; className?: string }) {
+  return (
+    <a href={`${BASE}${props.to}`} onClick={onLinkClick} className={props.className}>
+      {props.children}
+    </a>
+  );
+}
+
+export function TicketTable(props: { tickets: TicketRow[] | null; caption: string; empty: string }) {
+  const { t, lang } = useI18n();
+  const hid = useId();
+  if (props.tickets === null) return null;
+  return (
+    <section className="people-block" aria-labelledby={hid}>
+      <h2 id={hid}>{props.caption}</h2>
+      {props.tickets.length === 0 && <p>{props.empty}</p>}
+      {props.tickets.length > 0 && (
+      <table className="people-table" aria-labelledby={hid}>
+        <thead>
+          <tr>
+            <th scope="col">{t('column.nice_id')}</th>
+            <th scope="col">{t('column.subject')}</th>
+            <th scope="col">{t('column.status')}</th>
+            <th scope="col">{t('column.updated')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.tickets.map((tk) => (
+            <tr key={tk.id}>
+              <td data-label={t('column.nice_id')}>#{tk.id}</td>
+              <td data-label={t('column.subject')}>
+                <Link to={`/tickets/${tk.id}`}>{tk.subject || t('people.noSubject')}</Link>
+              </td>
+              <td data-label={t('column.status')}>{t(`status.${tk.status}` as MessageKey)}</td>
+              <td data-label={t('column.updated')}>{formatDate(lang, tk.updated_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      )}
+    </section>
+  );
+}
