@@ -4,10 +4,11 @@
 // An area file: `export const people = defineMessages({...en}, {...fr})` (./define).
 import { en as coreEn } from './en';
 import { fr as coreFr } from './fr';
+import { queue } from './queue';
 
 // Areas: one import above and one line here each.
 const areas = [
-  // (none yet)
+  queue,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas

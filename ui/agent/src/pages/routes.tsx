@@ -19,8 +19,10 @@ export interface PageRoute {
 }
 
 const AdminCenter = lazy(() => import('./admin/AdminCenter'));
+const SearchPage = lazy(() => import('../queue/SearchPage'));
 
 export const routes: PageRoute[] = [
   { pattern: '/admin', render: (p) => <AdminCenter {...p} /> },
   { pattern: '/admin/*', render: (p) => <AdminCenter {...p} /> },
+  { pattern: '/search', render: (p) => <SearchPage {...p} /> },
 ];
