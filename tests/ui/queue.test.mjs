@@ -118,6 +118,7 @@ test('20 tickets are selected (keyboard and checkboxes) and bulk-updated: status
   assert.equal(await progress.getAttribute('max'), '20');
   assert.equal(await progress.getAttribute('value'), '20');
   assert.equal(await progress.getAttribute('data-job-status'), 'completed');
+  assert.deepEqual(await seriousViolations(page), []);
   await screenshot(page, 'queue-bulk-done');
 
   for (const t of tickets) {
