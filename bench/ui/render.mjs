@@ -3,8 +3,9 @@
 // Prints JSON:
 // - view100: a view of 100 rows (/agent/views/{id}?per_page=100), moving between its
 //   pages 1 and 2 in the app; "render" is the ViewTable's performance.measure from the
-//   rows received to the rows in the DOM (comptoir:view-render), "paint" adds the next
-//   frame, "load" is from the request sent (comptoir:view-load), all in ms.
+//   rows received to the rows in the DOM (comptoir:view-render), "paint" from the rows
+//   received to the next frame with their style and layout computed, "load" from the
+//   request sent to the rows in the DOM (comptoir:view-load), all in ms.
 // - ticket: a click on a ticket of the view until its page is interactive (the first
 //   comment shown, the composer and the status field enabled, then one frame), in ms.
 import { launch } from '../../tests/ui/browser.mjs';
@@ -48,14 +49,19 @@ try {
       buttons.find((b) => (onFirst ? /Next/ : /Previous/).test(b.textContent)).click();
       await new Promise((resolve) => {
         const check = () =>
-          performance.getEntriesByName('comptoir:view-rendered').length > 0 ? resolve() : requestAnimationFrame(check);
+          performance.getEntriesByName('comptoir:view-rendered').length > 0 ? resolve() : setTimeout(check, 1);
         check();
       });
       const rows = document.querySelectorAll('table.tickets tbody tr').length;
       if (rows !== 100) throw new Error(`${rows} rows on the page, not 100`);
       const rendered = performance.getEntriesByName('comptoir:view-rendered').at(-1).startTime;
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const painted = performance.now();
+      // The next frame, with the rows' style and layout computed.
+      const painted = await new Promise((r) =>
+        requestAnimationFrame(() => {
+          void document.querySelector('table.tickets').getBoundingClientRect().height;
+          r(performance.now());
+        }),
+      );
       const m = (n) => performance.getEntriesByName(n, 'measure').at(-1)?.duration;
       const data = performance.getEntriesByName('comptoir:view-data').at(-1).startTime;
       return { render: m('comptoir:view-render'), load: m('comptoir:view-load'), paint: painted - data, rendered };
