@@ -31,13 +31,19 @@ export function translator(lang: Lang): Translate {
   };
 }
 
+// One formatter per language: building an Intl.DateTimeFormat costs far more than using
+// it, and a view of 100 rows formats a few hundred dates.
+const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
+
 export function formatDate(lang: Lang, iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(d);
+  let f = dateFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    dateFormats.set(lang, f);
+  }
+  return f.format(d);
 }
 
 export const I18n = createContext<{ lang: Lang; t: Translate; setLang: (l: Lang) => void }>({

@@ -4,10 +4,12 @@
 // An area file: `export const people = defineMessages({...en}, {...fr})` (./define).
 import { en as coreEn } from './en';
 import { fr as coreFr } from './fr';
+import { queue } from './queue';
 import { people } from './people';
 
 // Areas: one import above and one line here each.
 const areas = [
+  queue,
   people,
 ] as const;
 

@@ -3,6 +3,8 @@ import { get, type User, type View, type ViewCount } from '../api';
 import { PeopleHeader } from '../components/Broadcasts';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { SignOutButton } from '../components/SignOut';
+import { SearchBox } from '../queue/SearchBox';
+import { Shortcuts } from '../queue/Shortcuts';
 import { useI18n } from '../i18n';
 import { useLive, type LiveEvent } from '../live';
 import { BASE, match, navigate, onLinkClick, type Location } from '../router';
@@ -97,6 +99,8 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
             {t('nav.admin')}
           </a>
         </nav>
+        <SearchBox loc={props.loc} />
+        <Shortcuts />
         <span className="who">{t('app.signedInAs', { name: props.user.name })}</span>
         <LanguagePicker />
         <SignOutButton onSignedOut={props.onSignedOut} />
@@ -147,6 +151,7 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
               viewId={viewId}
               title={views.find((v) => v.id === viewId)?.title ?? ''}
               page={Number(props.loc.query.get('page') ?? '1') || 1}
+              perPage={Number(props.loc.query.get('per_page') ?? '30') || 30}
               refresh={tick}
             />
           )}

@@ -19,6 +19,7 @@ export interface PageRoute {
 }
 
 const AdminCenter = lazy(() => import('./admin/AdminCenter'));
+const SearchPage = lazy(() => import('../queue/SearchPage'));
 const UserProfile = lazy(() => import('./people/UserProfile'));
 const OrganizationPage = lazy(() => import('./people/OrganizationPage'));
 const GroupList = lazy(() => import('./people/Groups').then((m) => ({ default: m.GroupList })));
@@ -28,6 +29,7 @@ const Notices = lazy(() => import('./people/Notices'));
 export const routes: PageRoute[] = [
   { pattern: '/admin', render: (p) => <AdminCenter {...p} /> },
   { pattern: '/admin/*', render: (p) => <AdminCenter {...p} /> },
+  { pattern: '/search', render: (p) => <SearchPage {...p} /> },
   { pattern: '/users/{id}', render: (p) => <UserProfile key={p.params.id} {...p} /> },
   { pattern: '/organizations/{id}', render: (p) => <OrganizationPage key={p.params.id} {...p} /> },
   { pattern: '/groups', render: (p) => <GroupList {...p} /> },
