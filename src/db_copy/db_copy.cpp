@@ -180,6 +180,8 @@ Result<std::vector<Table>> ListTables(sql::Connection& src) {
   auto names = src.Query(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
       "AND name <> 'schema_migrations' "
+      // The target keeps its own backfill marker (migration 12): its index is rebuilt.
+      "AND name <> 'search_backfill' "
       // The full-text index (FTS5 tables and their shadow tables) is not copied: the
       // target's own index is rebuilt by the server's start-up backfill.
       "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\' "

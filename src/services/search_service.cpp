@@ -334,6 +334,15 @@ Result<SearchExportPage> SearchService::Export(const Context& ctx, domain::Searc
 
 Result<std::int64_t> SearchService::Backfill(int batch) {
   std::int64_t done = 0;
+  // Once per database (the marker of migration 12): a start does not scan a million rows.
+  bool pending = false;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
+    auto p = tx.search().BackfillPending();
+    if (!p.ok()) return p.status();
+    pending = *p;
+    return Status::Ok();
+  }));
+  if (!pending) return done;
   // Each kind is drained before the next: a short batch means none is left (the scan
   // for rows without an entry reads the whole table once per batch).
   for (const char* kind : {"ticket", "user", "organization"}) {
@@ -362,6 +371,8 @@ Result<std::int64_t> SearchService::Backfill(int batch) {
       if (!st.ok()) return st;
     }
   }
+  COMPTOIR_RETURN_IF_ERROR(
+      env_.store.Write([&](Transaction& tx) -> Status { return tx.search().BackfillDone(); }));
   return done;
 }
 

@@ -8,6 +8,7 @@
 
 #include "comptoir/html/sanitize.hpp"
 #include "comptoir/search/search.hpp"
+#include "comptoir/services/search_service.hpp"
 
 namespace comptoir::services {
 
@@ -152,6 +153,9 @@ Result<SeedReport> Seeder::Run(AccountId account, const SeedOptions& o,
         u.created_at = u.updated_at = now;
         auto id = tx.users().Insert(u);
         if (!id.ok()) return id.status();
+        u.id = *id;
+        // The search entry with the row (the start-up backfill runs once per database).
+        COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, u));
         domain::Identity ident;
         ident.account_id = account;
         ident.user_id = *id;

@@ -867,6 +867,59 @@ CREATE INDEX organization_search_all ON organization_search USING GIN (all_tsv);
 CREATE INDEX tickets_created ON tickets(account_id, created_at);
 )SQL";
 
+// Migration 12: search on large accounts. SQLite: the `meta` tokens of ticket_fts also say
+// the deletion state (xd1) and the tags (xk<hex of the tag>), so that a query whose every
+// filter is a token is answered by the MATCH alone (storage_sql/search_sql.cpp,
+// kTicketMetaSql holds the same expression). ticket_fts is rebuilt from its own text (any
+// earlier shape, with or without `meta`); the trigger now follows deletions and tags and
+// rewrites `meta` only when a token changes; a hard-deleted ticket leaves the index.
+// Both dialects: `search_backfill`, the marker of the start-up backfill (it runs once per
+// database, then deletes the row; `comptoir db copy` leaves the target's own marker).
+// Databases whose migration 9 predates the narrow filter index get it (IF NOT EXISTS).
+constexpr const char* kSearchTokensSqlite = R"SQL(
+DROP TRIGGER IF EXISTS tickets_fts_meta;
+CREATE VIRTUAL TABLE ticket_fts_rebuilt USING fts5(subject, public_text, private_text, meta,
+  tokenize = 'unicode61 remove_diacritics 0');
+INSERT INTO ticket_fts_rebuilt (rowid, subject, public_text, private_text, meta)
+  SELECT f.rowid, f.subject, f.public_text, f.private_text,
+    'xa' || t.account_id || ' xs' || t.status || ' xp' || t.priority || ' xt' || t.type ||
+    ' xg' || COALESCE(t.group_id, 'n') || CASE WHEN t.deleted_at <> 0 THEN ' xd1' ELSE '' END ||
+    COALESCE((SELECT ' ' || group_concat('xk' || lower(hex(j.value)), ' ')
+      FROM json_each(CASE WHEN json_valid(t.tags) THEN t.tags ELSE '[]' END) j
+      WHERE j.type = 'text'), '')
+  FROM ticket_fts f JOIN tickets t ON t.id = f.rowid ORDER BY f.rowid;
+DROP TABLE ticket_fts;
+ALTER TABLE ticket_fts_rebuilt RENAME TO ticket_fts;
+INSERT INTO ticket_fts (ticket_fts) VALUES ('optimize');
+CREATE TRIGGER tickets_fts_meta AFTER UPDATE OF account_id, status, priority, type, group_id,
+  deleted_at, tags ON tickets
+  WHEN OLD.account_id IS NOT NEW.account_id OR OLD.status IS NOT NEW.status
+    OR OLD.priority IS NOT NEW.priority OR OLD.type IS NOT NEW.type
+    OR OLD.group_id IS NOT NEW.group_id OR (OLD.deleted_at <> 0) IS NOT (NEW.deleted_at <> 0)
+    OR OLD.tags IS NOT NEW.tags
+BEGIN
+  UPDATE ticket_fts SET meta = (SELECT 'xa' || t.account_id || ' xs' || t.status || ' xp' || t.priority || ' xt' || t.type ||
+      ' xg' || COALESCE(t.group_id, 'n') || CASE WHEN t.deleted_at <> 0 THEN ' xd1' ELSE '' END ||
+      COALESCE((SELECT ' ' || group_concat('xk' || lower(hex(j.value)), ' ')
+        FROM json_each(CASE WHEN json_valid(t.tags) THEN t.tags ELSE '[]' END) j
+        WHERE j.type = 'text'), '') FROM tickets t WHERE t.id = NEW.id)
+    WHERE rowid = NEW.id;
+END;
+CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
+  DELETE FROM ticket_fts WHERE rowid = OLD.id;
+END;
+CREATE TABLE search_backfill (pending INTEGER NOT NULL);
+INSERT INTO search_backfill (pending) VALUES (1);
+DROP INDEX IF EXISTS tickets_search_filter;
+CREATE INDEX IF NOT EXISTS tickets_search_filters ON tickets(id, account_id, deleted_at, status,
+  group_id, priority, type, organization_id, assignee_id, requester_id, is_public, created_at);
+)SQL";
+
+constexpr const char* kSearchTokensPostgres = R"SQL(
+CREATE TABLE search_backfill (pending INTEGER NOT NULL);
+INSERT INTO search_backfill (pending) VALUES (1);
+)SQL";
+
 // Migration 15: password resets. One row per request: the SHA-256 of the token the
 // e-mail carries (minted when the e-mail is sent, '' until then), the expiry, and when it
 // was used (0: not yet). Rows are purged a day after they expire.
@@ -912,6 +965,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {9, "search", dialect == Dialect::kSqlite ? kSearchSqlite : kSearchPostgres},
       {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
+      {12, "search tokens", dialect == Dialect::kSqlite ? kSearchTokensSqlite : kSearchTokensPostgres},
       {15, "password_resets", Render(kPasswordResets, dialect)},
   };
   // clang-format on

@@ -600,6 +600,8 @@ class SqlSearch final : public SearchRepository {
   Status RemoveOrganization(AccountId account, OrganizationId id) override;
   Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(std::string_view kind,
                                                                     int limit) override;
+  Result<bool> BackfillPending() override;
+  Status BackfillDone() override;
   Result<SearchPage> Tickets(AccountId account, const SearchRequest& r,
                              const PageRequest& page) override;
   Result<SearchPage> Users(AccountId account, const SearchRequest& r,

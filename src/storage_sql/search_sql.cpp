@@ -20,12 +20,31 @@ using domain::SearchValueKind;
 
 bool IsSqlite(const Connection& c) { return c.dialect() == Dialect::kSqlite; }
 
-// SQLite: the `meta` column of ticket_fts, the ticket's filterable attributes as tokens
-// (account, status, priority, type, group). Same expression as the trigger of migration 9
-// and scripts/reindex-search-sqlite.
+// SQLite: the `meta` column of ticket_fts, the ticket's filterable attributes as tokens:
+// account xa<id>, status xs<code>, priority xp<code>, type xt<code>, group xg<id> (xgn: no
+// group), xd1 when soft-deleted, and one xk<hex of the tag's UTF-8 bytes> per tag (the
+// tokenizer keeps letters and digits only, so a tag is written in hex to stay one token).
+// The same expression is in migration 12's trigger and rebuild (tickets t).
 constexpr const char* kTicketMetaSql =
     "'xa' || t.account_id || ' xs' || t.status || ' xp' || t.priority || ' xt' || t.type || "
-    "' xg' || COALESCE(t.group_id, 'n')";
+    "' xg' || COALESCE(t.group_id, 'n') || CASE WHEN t.deleted_at <> 0 THEN ' xd1' ELSE '' END "
+    "|| COALESCE((SELECT ' ' || group_concat('xk' || lower(hex(j.value)), ' ') FROM "
+    "json_each(CASE WHEN json_valid(t.tags) THEN t.tags ELSE '[]' END) j WHERE j.type = "
+    "'text'), '')";
+
+// The token of a tag (see kTicketMetaSql): "xk" and the lowercase hex of its bytes.
+std::string TagToken(const std::string& tag) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "xk";
+  for (unsigned char ch : tag) {
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out;
+}
+
+// Tags longer than this are matched by the SQL filter only (FTS5 tokens stay short).
+constexpr std::size_t kMaxTagTokenBytes = 200;
 
 std::vector<std::string> SplitWords(const std::string& folded) {
   std::vector<std::string> out;
@@ -130,6 +149,7 @@ class Compiler {
       text.negative.push_back(std::move(e));
     } else if (sqlite_) {
       text.positive += text.positive.empty() ? e : " AND " + e;
+      ++positive_phrases_;
     } else {
       pg_positive_.push_back(std::move(e));
       text.positive = "pg";
@@ -297,11 +317,15 @@ class Compiler {
   }
 
   const std::vector<std::string>& pg_positive() const { return pg_positive_; }
+  // SQLite: the phrases of the positive text (one per term), first in the MATCH.
+  int positive_phrases() const { return positive_phrases_; }
 
   // SQLite: the `meta` tokens (see kTicketMetaSql) a positive ticket filter term allows,
   // ORed: {"xs0", "xs1"} for status<pending. Empty when the term has no token form (the
-  // SQL filter alone applies then). The SQL filter is kept either way: the tokens only
-  // narrow the full-text match, so a ticket is never found by a token alone.
+  // SQL filter alone applies then). Each token list gives exactly the tickets the SQL
+  // filter gives: when every filter of a query has tokens and the caller's access is the
+  // account alone, the MATCH is the whole answer (ExactMatch); otherwise the SQL filters
+  // are kept and the tokens only narrow the full-text match.
   Result<std::vector<std::string>> MetaTokens(const SearchTerm& t) {
     std::vector<std::string> out;
     const std::string& f = t.field;
@@ -341,6 +365,11 @@ class Compiler {
       if (!rows.ok()) return std::move(rows).TakeStatus();
       for (const auto& row : *rows) out.push_back("xg" + std::to_string(row.Int(0)));
       if (out.empty()) out.emplace_back("xgnone");
+      return out;
+    }
+    if (f == "tags" && t.op == SearchOp::kEq && t.kind != SearchValueKind::kNone && !t.wildcard &&
+        !t.value.empty() && t.value.size() <= kMaxTagTokenBytes) {
+      out.push_back(TagToken(Lower(t.value)));
       return out;
     }
     return out;
@@ -432,6 +461,7 @@ class Compiler {
   const SearchRequest& r_;
   bool sqlite_;
   std::vector<std::string> pg_positive_;
+  int positive_phrases_ = 0;
 };
 
 enum class Kind { kTicket, kUser, kOrganization };
@@ -511,6 +541,47 @@ bool FiltersCovered(const SearchRequest& r) {
   return true;
 }
 
+// Whether the caller's access rule is the account and the deletion state alone (admins,
+// agents who see every ticket): what the `meta` tokens xa and xd1 say exactly.
+bool PlainAccess(const TicketFilter& f) {
+  return f.requester_id.value == 0 && f.assignee_id.value == 0 && f.organization_id.value == 0 &&
+         f.group_id.value == 0 && f.cc_user_id.value == 0 && f.external_id.empty() &&
+         f.problem_id.value == 0 && f.statuses.empty() && f.updated_since == 0 && !f.restricted;
+}
+
+// SQLite tickets: the MATCH expression that is the whole answer of a query whose every
+// filter is a token list (`groups`, ANDed; each list ORed): the text, the filters, the
+// account (left out when a group token names it: group ids are the account's own) and the
+// deletion state. Exclusions are one NOT of an OR list after the positive part.
+std::string ExactMatch(const std::string& positive_text, const std::vector<std::string>& negative,
+                       const std::vector<std::vector<std::string>>& groups, AccountId account,
+                       bool deleted) {
+  std::string pos = "(" + positive_text + ")";
+  std::vector<std::string> nots;
+  bool account_named = false;
+  for (const auto& group : groups) {
+    std::vector<std::string> excluded;
+    if (MetaComplement(group, excluded)) {
+      for (auto& e : excluded) nots.push_back("meta : " + e);
+    } else {
+      pos += " AND meta : (" + OrList(group) + ")";
+    }
+    account_named =
+        account_named || std::all_of(group.begin(), group.end(), [](const auto& g) {
+          return g.size() > 2 && g.compare(0, 2, "xg") == 0 && g[2] >= '0' && g[2] <= '9';
+        });
+  }
+  if (!account_named) pos += " AND meta : xa" + std::to_string(account.value);
+  if (deleted) {
+    pos += " AND meta : xd1";
+  } else {
+    nots.emplace_back("meta : xd1");
+  }
+  for (const auto& n : negative) nots.push_back("(" + n + ")");
+  if (nots.empty()) return pos;
+  return "(" + pos + ") NOT (" + OrList(nots) + ")";
+}
+
 // Compiles and runs a search of one kind.
 Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const SearchRequest& r,
                        const PageRequest& page) {
@@ -534,6 +605,8 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   std::set<std::string> meta_untokenized;
   std::vector<std::vector<std::string>> meta_anded;
   const bool use_meta = sqlite && kind == Kind::kTicket;
+  // Every filter term has tokens (see ExactMatch).
+  bool all_tokens = use_meta;
   std::vector<std::string> order_of_fields;
   for (const auto& t : r.query.terms) {
     const bool is_text = t.kind == SearchValueKind::kText;
@@ -549,9 +622,11 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
                 : kind == Kind::kUser ? comp.UserTerm(t, sql, p)
                                       : comp.OrganizationTerm(t, sql, p);
     COMPTOIR_RETURN_IF_ERROR(st);
+    if (t.negated) all_tokens = false;
     if (use_meta && !t.negated) {
       auto tokens = comp.MetaTokens(t);
       if (!tokens.ok()) return std::move(tokens).TakeStatus();
+      if (tokens->empty()) all_tokens = false;
       if (t.op == SearchOp::kEq) {
         if (tokens->empty()) meta_untokenized.insert(t.field);
         auto& cur = meta_ored[t.field];
@@ -581,6 +656,42 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
       for (auto& v : p) where_params.push_back(v);
     }
     where += ")";
+  }
+
+  // SQLite tickets, every filter a token and the access the account alone: the MATCH is
+  // the answer, counted and ranked in ticket_fts without reading a ticket row (but the
+  // page's created_at).
+  if (all_tokens && !text.positive.empty() && PlainAccess(r.filter) && !r.export_order &&
+      (r.sort_by.empty() || (page.count && page.limit == 0))) {
+    std::vector<std::vector<std::string>> groups = meta_anded;
+    for (const auto& [field, tokens] : meta_ored) groups.push_back(tokens);
+    const std::string exact =
+        ExactMatch(text.positive, text.negative, groups, account, r.filter.deleted);
+    SearchPage out;
+    if (page.count) {
+      auto n = c.Query("SELECT COUNT(*) FROM ticket_fts WHERE ticket_fts MATCH ?", {exact});
+      if (!n.ok()) return std::move(n).TakeStatus();
+      out.total = (*n)[0].Int(0);
+      if (page.limit == 0) return out;
+    }
+    const int limit = page.limit <= 0 ? 100 : page.limit;
+    // text_rank (storage_sqlite): bm25 of the text phrases, which come first in the MATCH,
+    // without reading the posting lists of the filter tokens.
+    auto rows = c.Query(
+        "SELECT m.id, COALESCE((SELECT t.created_at FROM tickets t WHERE t.id = m.id), 0) FROM "
+        "(SELECT rowid AS id, text_rank(ticket_fts, ?, 1.0, 1.0, 1.0, 0.0) AS s FROM ticket_fts "
+        "WHERE ticket_fts MATCH ? ORDER BY s, rowid DESC LIMIT ? OFFSET ?) m ORDER BY m.s, m.id "
+        "DESC",
+        {static_cast<std::int64_t>(comp.positive_phrases()), exact,
+         static_cast<std::int64_t>(limit + 1), static_cast<std::int64_t>(page.offset)});
+    if (!rows.ok()) return std::move(rows).TakeStatus();
+    out.has_more = static_cast<int>(rows->size()) > limit;
+    if (out.has_more) rows->pop_back();
+    for (const auto& row : *rows) {
+      out.ids.push_back(row.Int(0));
+      out.created_at.push_back(row.Int(1));
+    }
+    return out;
   }
 
   // Text: SQLite one MATCH; PostgreSQL one tsquery per column.
@@ -662,8 +773,11 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   const std::string from = std::string(" FROM ") + tb.base + " WHERE " + where;
   // SQLite, relevance order with a count: one query scores every filtered match (bm25 is
   // computed for every match by ORDER BY anyway) and counts them with a window.
+  // Only when filter tokens narrow the matches: a word alone is ranked faster by ORDER
+  // BY with a LIMIT and counted apart.
   const bool one_pass = sqlite && page.count && page.limit != 0 && has_positive_text &&
-                        neg_match.empty() && !r.export_order && r.sort_by.empty();
+                        neg_match.empty() && !r.export_order && r.sort_by.empty() &&
+                        !meta_anded.empty();
   if (page.count && !one_pass) {
     Params p = where_params;
     for (const auto& v : text_params) p.push_back(v);
@@ -879,6 +993,14 @@ Result<std::vector<std::pair<AccountId, std::int64_t>>> SqlSearch::Unindexed(std
         return std::pair<AccountId, std::int64_t>(AccountId(r.Int(0)), r.Int(1));
       });
 }
+
+Result<bool> SqlSearch::BackfillPending() {
+  auto rows = c_.Query("SELECT COUNT(*) FROM search_backfill", {});
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  return (*rows)[0].Int(0) > 0;
+}
+
+Status SqlSearch::BackfillDone() { return ExecAny(c_, "DELETE FROM search_backfill", {}); }
 
 Result<SearchPage> SqlSearch::Tickets(AccountId account, const SearchRequest& r,
                                       const PageRequest& page) {

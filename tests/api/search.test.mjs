@@ -182,3 +182,41 @@ test('writes are searchable at once: subject change, new user, deleted ticket go
   assert.deepEqual(orgs.map((o) => o.id), [org.json.organization.id]);
   assert.equal(orgs[0].result_type, 'organization');
 });
+
+test('tag, status, group changes and deletion are seen by the next search and count at once', async () => {
+  const w = `${word}tok`;
+  const t = await createTicket({
+    subject: `Facture ${w}`,
+    comment: { body: 'texte' },
+    group_id: groupSupport.id,
+    tags: ['billing-2026'],
+  });
+  const query = `${w} tags:billing-2026 status<solved group:"Support ${word}"`;
+  const count = async (q = query) => {
+    const res = await srv.get(`/api/v2/search/count.json?query=${encodeURIComponent(q)}`);
+    assert.equal(res.status, 200, res.text);
+    return res.json.count;
+  };
+  const put = async (ticket) => {
+    const res = await srv.put(`/api/v2/tickets/${t.id}.json`, { ticket });
+    assert.equal(res.status, 200, res.text);
+  };
+  assert.equal(await count(), 1);
+  assert.deepEqual(ids(await zd.search.queryAll(query)), [t.id]);
+  assert.equal(await count(`${w} tags:2026`), 0); // a tag is one value, not its words
+  await put({ tags: ['autre'] });
+  assert.equal(await count(), 0);
+  assert.deepEqual(ids(await zd.search.queryAll(`${w} tags:autre`)), [t.id]);
+  await put({ tags: ['billing-2026'], status: 'solved' });
+  assert.equal(await count(), 0);
+  assert.equal(await count(`${w} tags:billing-2026 status:solved`), 1);
+  await put({ status: 'open', group_id: null });
+  assert.equal(await count(), 0);
+  assert.equal(await count(`${w} group:none`), 1);
+  await put({ group_id: groupSupport.id, assignee_id: null });
+  assert.equal(await count(), 1);
+  const del = await srv.del(`/api/v2/tickets/${t.id}.json`);
+  assert.equal(del.status, 204, del.text);
+  assert.equal(await count(), 0);
+  assert.deepEqual(await zd.search.queryAll(query), []);
+});

@@ -1,6 +1,8 @@
 // The storage contract for the full-text search (SearchRepository), on every store: the
 // same index entries and the same query give the same answer on SQLite (FTS5) and on
 // PostgreSQL (tsvector). Text is written already folded, as the search module does.
+#include <functional>
+
 #include "store_fixture.hpp"
 
 namespace comptoir {
@@ -261,6 +263,121 @@ TEST_P(SearchStoreTest, AStatusOrGroupChangeIsFoundByTheNextSearchAtOnce) {
             (std::vector<std::int64_t>{id.value}));
   // Two groups named: ORed.
   EXPECT_EQ(Find({Text("panne"), by_support, by_billing}), (std::vector<std::int64_t>{id.value}));
+}
+
+// Tags, deletion and the account are tokens of the SQLite index (migration 12): a query
+// whose every filter is a token is answered by the index alone. Each change is seen by the
+// next search at once, counted and listed alike, on both stores.
+TEST_P(SearchStoreTest, TagDeletionAndAccountChangesAreFoundByTheNextSearchAtOnce) {
+  using S = domain::TicketStatus;
+  const auto a = AddTicket("imprimante en panne", S::kOpen, 100, "", "", {"billing", "vip"});
+  const auto b = AddTicket("imprimante neuve", S::kPending, 200, "", "", {"billing-2026"});
+  const auto c = AddTicket("imprimante cassee", S::kSolved, 300, "", "", {"été"});
+  auto count = [&](std::vector<SearchTerm> terms, bool deleted = false) {
+    std::int64_t n = -1;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) -> Status {
+                      storage::SearchRequest r;
+                      r.query.terms = std::move(terms);
+                      r.filter.deleted = deleted;
+                      storage::PageRequest page;
+                      page.count = true;
+                      page.limit = 0;
+                      auto res = tx.search().Tickets(account_, r, page);
+                      if (!res.ok()) return res.status();
+                      n = res->total;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return n;
+  };
+  auto write = [&](TicketId id, const std::function<void(domain::Ticket&)>& change) {
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      auto t = tx.tickets().Get(account_, id);
+                      if (!t.ok()) return t.status();
+                      change(*t);
+                      return tx.tickets().Update(*t);
+                    })
+                    .ok());
+  };
+  const auto billing = Field("tags", SearchOp::kEq, "billing");
+  std::int64_t total = 0;
+  EXPECT_EQ(Find({Text("imprimante"), billing}, false, &total),
+            (std::vector<std::int64_t>{a.value}));
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ(count({Text("imprimante"), billing}), 1);
+  // A tag with characters the tokenizer splits on, and one outside ASCII, exactly.
+  EXPECT_EQ(Find({Text("imprimante"), Field("tags", SearchOp::kEq, "billing-2026")}),
+            (std::vector<std::int64_t>{b.value}));
+  EXPECT_EQ(count({Text("imprimante"), Field("tags", SearchOp::kEq, "2026")}), 0);
+  EXPECT_EQ(Find({Text("imprimante"), Field("tags", SearchOp::kEq, "été")}),
+            (std::vector<std::int64_t>{c.value}));
+  // ORed tags, a tag and a status, and a prefix (the SQL filter) agree.
+  EXPECT_EQ(count({Text("imprimante"), billing, Field("tags", SearchOp::kEq, "été")}), 2);
+  EXPECT_EQ(count({Text("imprimante"), Field("tags", SearchOp::kEq, "vip"),
+                   Field("status", SearchOp::kLt, "solved")}),
+            1);
+  auto prefix = Field("tags", SearchOp::kEq, "billing");
+  prefix.wildcard = true;
+  EXPECT_EQ(count({Text("imprimante"), prefix}), 2);
+
+  // The tag is removed: gone from the next search; added to another ticket: found there.
+  write(a, [](domain::Ticket& t) { t.tags = {"vip"}; });
+  EXPECT_EQ(count({Text("imprimante"), billing}), 0);
+  write(c, [](domain::Ticket& t) { t.tags = {"billing", "été"}; });
+  EXPECT_EQ(Find({Text("imprimante"), billing}, false, &total),
+            (std::vector<std::int64_t>{c.value}));
+  EXPECT_EQ(total, 1);
+
+  // Soft deletion: out of the live searches, in the deleted ones; restored: back.
+  write(c, [](domain::Ticket& t) { t.deleted_at = 500; });
+  EXPECT_EQ(count({Text("imprimante"), billing}), 0);
+  EXPECT_EQ(count({Text("imprimante")}), 2);
+  EXPECT_EQ(count({Text("imprimante"), billing}, /*deleted=*/true), 1);
+  write(c, [](domain::Ticket& t) { t.deleted_at = 0; });
+  EXPECT_EQ(count({Text("imprimante"), billing}), 1);
+  EXPECT_EQ(count({Text("imprimante")}), 3);
+
+  // Another account's search finds none of them, with or without a filter.
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) -> Status {
+                    storage::SearchRequest r;
+                    r.query.terms = {Text("imprimante"), Field("tags", SearchOp::kEq, "vip")};
+                    storage::PageRequest page;
+                    page.count = true;
+                    auto res = tx.search().Tickets(AccountId(account_.value + 99), r, page);
+                    EXPECT_TRUE(res.ok());
+                    if (res.ok()) {
+                      EXPECT_EQ(res->total, 0);
+                      EXPECT_TRUE(res->ids.empty());
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  // A ticket removed for good leaves the index with it.
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    COMPTOIR_RETURN_IF_ERROR(tx.search().RemoveTicket(account_, b));
+                    return tx.tickets().Delete(account_, b);
+                  })
+                  .ok());
+  EXPECT_EQ(count({Text("imprimante")}), 2);
+  EXPECT_EQ(count({Text("neuve")}), 0);
+}
+
+TEST_P(SearchStoreTest, TheBackfillMarkerIsSetByTheMigrationAndCleared) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    auto p = tx.search().BackfillPending();
+                    EXPECT_TRUE(p.ok() && *p);
+                    COMPTOIR_RETURN_IF_ERROR(tx.search().BackfillDone());
+                    auto q = tx.search().BackfillPending();
+                    EXPECT_TRUE(q.ok() && !*q);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SearchStoreTest, ::testing::Values("sqlite", "postgres"),

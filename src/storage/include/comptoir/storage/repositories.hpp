@@ -935,6 +935,10 @@ class SearchRepository {
   // `kind` is "ticket", "user" or "organization"; returns (account, id) pairs.
   virtual Result<std::vector<std::pair<AccountId, std::int64_t>>> Unindexed(std::string_view kind,
                                                                             int limit) = 0;
+  // Whether the start-up backfill is still to run: set by migration 12 (so a new or
+  // copied database is backfilled once), cleared by BackfillDone.
+  virtual Result<bool> BackfillPending() = 0;
+  virtual Status BackfillDone() = 0;
   // Offset pages (page.offset, page.limit, page.count) in the request's order.
   // kInvalidArgument for a term the type cannot answer.
   virtual Result<SearchPage> Tickets(AccountId account, const SearchRequest& r,
