@@ -79,8 +79,6 @@ void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
 void RegisterScheduleRoutes(Routes& r);    // schedules.cpp: /business_hours/schedules
 void RegisterSlaRoutes(Routes& r);         // slas.cpp: /slas/policies
-// ticket_metric_events.cpp: /incremental/ticket_metric_events
-void RegisterTicketMetricEventRoutes(Routes& r);
 // The `slas` side-load of one ticket (slas.cpp).
 json::object SlasJson(const std::vector<services::SlaMetricView>& metrics, Timestamp now);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.

@@ -461,17 +461,4 @@ Result<std::vector<std::pair<std::int64_t, std::vector<SlaMetricView>>>> SlaServ
   return out;
 }
 
-Result<std::vector<domain::TicketMetricEvent>> SlaService::Events(const Context& ctx,
-                                                                  Timestamp start_time, int limit) {
-  if (!domain::CanAdminister(ctx.actor)) return PermissionDenied();
-  std::vector<domain::TicketMetricEvent> out;
-  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto evs = tx.slas().ListMetricEvents(ctx.account(), start_time, limit);
-    if (!evs.ok()) return evs.status();
-    out = std::move(evs).value();
-    return Status::Ok();
-  }));
-  return out;
-}
-
 }  // namespace comptoir::services

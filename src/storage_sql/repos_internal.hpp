@@ -529,6 +529,8 @@ class SqlExports final : public ExportRepository {
   Result<std::vector<domain::Organization>> Organizations(AccountId account,
                                                           const ExportQuery& q) override;
   Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) override;
+  Result<std::vector<domain::TicketMetricEvent>> MetricEvents(AccountId account,
+                                                              const ExportQuery& q) override;
 
  private:
   Connection& c_;

@@ -190,6 +190,19 @@ Result<std::vector<domain::TicketMetricEvent>> SqlSlas::ListMetricEvents(Account
       MapEvent);
 }
 
+// The incremental export's range on ticket_metric_events_time (account_id, time, id),
+// written as exports_sql.cpp writes the others.
+Result<std::vector<domain::TicketMetricEvent>> SqlExports::MetricEvents(AccountId account,
+                                                                        const ExportQuery& q) {
+  return All<domain::TicketMetricEvent>(
+      c_.Query(std::string("SELECT ") + kEventCols +
+                   " FROM ticket_metric_events WHERE account_id = ? AND time >= ? AND (time > ? "
+                   "OR id > ?) AND time < ? ORDER BY time, id LIMIT ?",
+               {account.value, q.after.ts, q.after.ts, q.after.id, q.until,
+                static_cast<std::int64_t>(std::max(1, q.limit))}),
+      MapEvent);
+}
+
 Result<std::vector<domain::TicketMetricEvent>> SqlSlas::ListTicketMetricEvents(AccountId account,
                                                                                TicketId ticket) {
   return All<domain::TicketMetricEvent>(

@@ -84,10 +84,6 @@ class SlaService {
   // Records the breaches due now on `ticket` (the breach job).
   Status CheckBreaches(AccountId account, TicketId ticket, const JobLease* lease = nullptr);
 
-  // GET /incremental/ticket_metric_events (admins): events with time >= start_time.
-  Result<std::vector<domain::TicketMetricEvent>> Events(const Context& ctx, Timestamp start_time,
-                                                        int limit);
-
   static constexpr int kRecomputeBatch = 1000;
 
  private:

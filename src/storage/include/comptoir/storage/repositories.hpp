@@ -846,6 +846,9 @@ class ExportRepository {
   virtual Result<std::vector<domain::Organization>> Organizations(AccountId account,
                                                                   const ExportQuery& q) = 0;
   virtual Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) = 0;
+  // Ticket metric events, in (time, id) order.
+  virtual Result<std::vector<domain::TicketMetricEvent>> MetricEvents(AccountId account,
+                                                                      const ExportQuery& q) = 0;
 };
 
 // One metric set per ticket (ticket_metric_sets), written by the ticket's writes.
