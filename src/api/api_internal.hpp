@@ -281,4 +281,9 @@ Result<services::CommentInput> ParseCommentInput(const json::value& v);
 // Result object of a failed bulk item.
 json::object ItemError(int index, const Status& st);
 
+// --- views and macros: `restriction` (restriction.cpp) ---
+json::value RestrictionJson(const domain::Restriction& r);
+// null: no restriction; a Group (ids, and id taken as one of them) or a User (id).
+Result<domain::Restriction> ParseRestriction(const json::value& v);
+
 }  // namespace comptoir::api

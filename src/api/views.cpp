@@ -69,16 +69,6 @@ json::array ConditionList(const std::vector<domain::Condition>& list) {
   return out;
 }
 
-json::value RestrictionJson(const domain::Restriction& r) {
-  if (r.type == domain::Restriction::Type::kNone) return nullptr;
-  json::array ids;
-  for (auto id : r.ids) ids.emplace_back(id);
-  json::object o{{"type", r.type == domain::Restriction::Type::kGroup ? "Group" : "User"},
-                 {"id", r.ids.empty() ? json::value(nullptr) : json::value(r.ids.front())}};
-  if (r.type == domain::Restriction::Type::kGroup) o["ids"] = std::move(ids);
-  return o;
-}
-
 json::object ExecutionJson(const domain::ViewOutput& o) {
   json::array columns, fields, custom;
   for (const auto& id : o.columns) {
@@ -151,52 +141,6 @@ Result<std::vector<domain::Condition>> ParseConditionList(const json::value& v,
     out.push_back(std::move(cond));
   }
   return out;
-}
-
-Result<domain::Restriction> ParseRestriction(const json::value& v) {
-  domain::Restriction r;
-  if (v.is_null()) return r;
-  if (!v.is_object())
-    return Invalid("restriction", "InvalidValue", "Restriction: must be an object");
-  const auto& o = v.as_object();
-  const auto* type = o.if_contains("type");
-  if (!type || !type->is_string()) {
-    return Invalid("restriction", "InvalidValue", "Restriction: type is Group or User");
-  }
-  if (type->as_string() == "Group") {
-    r.type = domain::Restriction::Type::kGroup;
-  } else if (type->as_string() == "User") {
-    r.type = domain::Restriction::Type::kUser;
-  } else {
-    return Invalid("restriction", "InvalidValue", "Restriction: type is Group or User");
-  }
-  auto as_id = [](const json::value& x) -> std::optional<std::int64_t> {
-    if (x.is_int64()) return x.as_int64();
-    if (x.is_uint64()) return static_cast<std::int64_t>(x.as_uint64());
-    if (x.is_string()) {
-      try {
-        return std::stoll(std::string(x.as_string()));
-      } catch (...) {
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
-  };
-  if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
-    for (const auto& x : ids->as_array()) {
-      auto id = as_id(x);
-      if (!id) return Invalid("restriction", "InvalidValue", "Restriction: ids are numbers");
-      r.ids.push_back(*id);
-    }
-  }
-  if (r.ids.empty()) {
-    if (const auto* id = o.if_contains("id"); id && !id->is_null()) {
-      auto n = as_id(*id);
-      if (!n) return Invalid("restriction", "InvalidValue", "Restriction: id is a number");
-      r.ids.push_back(*n);
-    }
-  }
-  return r;
 }
 
 Result<domain::ViewOutput> ParseOutput(const json::value& v) {
