@@ -196,26 +196,11 @@ void RegisterMacroRoutes(Routes& r) {
   r.Put(base + "/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    const auto* list = body->if_contains("macros");
-    if (!list || !list->is_array()) {
-      return Fail(c, Invalid("macros", "BlankValue", "Macros: a list is required"));
-    }
+    auto parsed = ParseRulePatches(*body, "macros");
+    if (!parsed.ok()) return Fail(c, parsed.status());
     std::vector<services::MacroPatch> patches;
-    for (const auto& e : list->get_array()) {
-      const auto* o = e.if_object();
-      const auto* idv = o ? o->if_contains("id") : nullptr;
-      auto id = idv ? IdOf(*idv) : std::nullopt;
-      if (!id) return Fail(c, Invalid("macros", "InvalidValue", "Macros: each needs an id"));
-      services::MacroPatch p;
-      p.id = domain::MacroId(*id);
-      if (const auto* pos = o->if_contains("position"); pos && !pos->is_null()) {
-        p.position = PositionOf(*pos);
-        if (!p.position) {
-          return Fail(c, Invalid("position", "InvalidValue", "Position: must be a number"));
-        }
-      }
-      if (const auto* a = o->if_contains("active"); a && a->is_bool()) p.active = a->get_bool();
-      patches.push_back(p);
+    for (const auto& rp : *parsed) {
+      patches.push_back(services::MacroPatch{domain::MacroId(rp.id), rp.position, rp.active});
     }
     auto out = c.svc.macros.UpdateMany(c.ctx, patches);
     if (!out.ok()) return Fail(c, out.status());
@@ -224,9 +209,7 @@ void RegisterMacroRoutes(Routes& r) {
     return JsonResponse(200, json::object{{"macros", std::move(arr)}});
   });
   r.Delete(base + "/destroy_many", Access::kStaff, [](ApiContext& c) {
-    const std::string* ids = c.req.Query("ids");
-    if (!ids) return Fail(c, InvalidArgument("ids is required"));
-    auto list = IdList(*ids);
+    auto list = DestroyManyIds(c);
     if (!list.ok()) return Fail(c, list.status());
     std::vector<domain::MacroId> mids;
     for (auto id : *list) mids.emplace_back(id);

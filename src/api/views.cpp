@@ -473,27 +473,21 @@ void RegisterViewRoutes(Routes& r) {
   r.Put("/api/v2/views/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    const auto* items = body->if_contains("views");
-    if (!items || !items->is_array()) return Fail(c, InvalidArgument("views is required"));
+    auto patches = ParseRulePatches(*body, "views");
+    if (!patches.ok()) return Fail(c, patches.status());
     json::array out;
-    for (const auto& item : items->as_array()) {
-      if (!item.is_object()) return Fail(c, InvalidArgument("views are objects"));
-      const auto* id = item.as_object().if_contains("id");
-      if (!id || !id->is_int64()) return Fail(c, InvalidArgument("each view needs an id"));
+    for (const auto& p : *patches) {
       ViewInput in;
-      Validation v;
-      Reader rd(item.as_object(), v);
-      in.active = rd.Bool("active");
-      if (auto p = rd.Int("position")) in.position = static_cast<int>(*p);
-      if (Status st = v.Finish(); !st.ok()) return Fail(c, st);
-      auto updated = c.svc.views.Update(c.ctx, domain::ViewId(id->as_int64()), in);
+      in.active = p.active;
+      in.position = p.position;
+      auto updated = c.svc.views.Update(c.ctx, domain::ViewId(p.id), in);
       if (!updated.ok()) return Fail(c, updated.status());
       out.push_back(ViewJson(c, *updated));
     }
     return JsonResponse(200, json::object{{"views", std::move(out)}});
   });
   r.Delete("/api/v2/views/destroy_many", Access::kStaff, [](ApiContext& c) {
-    auto ids = QueryIds(c);
+    auto ids = DestroyManyIds(c);
     if (!ids.ok()) return Fail(c, ids.status());
     for (auto id : *ids) {
       Status st = c.svc.views.Delete(c.ctx, domain::ViewId(id));
