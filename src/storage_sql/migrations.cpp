@@ -867,6 +867,16 @@ CREATE INDEX organization_search_all ON organization_search USING GIN (all_tsv);
 CREATE INDEX tickets_created ON tickets(account_id, created_at);
 )SQL";
 
+// The ticket's schedule on its SLA record (0 = the account's default), copied from the
+// ticket, so that a schedule change recomputes the records of that schedule directly.
+constexpr const char* kSlaSchedules = R"SQL(
+ALTER TABLE ticket_slas ADD COLUMN schedule_id BIGINT NOT NULL DEFAULT 0;
+UPDATE ticket_slas SET schedule_id = COALESCE((SELECT t.schedule_id FROM tickets t
+  WHERE t.account_id = ticket_slas.account_id AND t.id = ticket_slas.ticket_id), 0);
+CREATE INDEX ticket_slas_schedule ON ticket_slas(account_id, schedule_id, ticket_id)
+  WHERE next_breach_at > 0;
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -895,6 +905,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {9, "search", dialect == Dialect::kSqlite ? kSearchSqlite : kSearchPostgres},
       {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
+      {13, "sla_schedules", Render(kSlaSchedules, dialect)},
   };
   // clang-format on
 }

@@ -806,10 +806,11 @@ class SlaRepository {
   // Inserts or replaces the record, and copies next/last breach to the ticket's columns
   // tickets.sla_next_breach_at / sla_last_breach_at (0 = none).
   virtual Status SaveTicketSla(const domain::TicketSlaRecord& r) = 0;
-  // Records with a pending breach (next_breach_at > 0), ticket id > `after`, by ticket id.
-  virtual Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(AccountId account,
-                                                                          TicketId after,
-                                                                          int limit) = 0;
+  // Records with a pending breach (next_breach_at > 0), ticket id > `after`, by ticket id;
+  // with `schedules`, only the records of those schedule ids (0 = the account's default).
+  virtual Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(
+      AccountId account, TicketId after, int limit,
+      const std::vector<std::int64_t>& schedules = {}) = 0;
   virtual Status InsertMetricEvent(const domain::TicketMetricEvent& e) = 0;
   // Events with time >= start_time, by time then id, at most `limit`.
   virtual Result<std::vector<domain::TicketMetricEvent>> ListMetricEvents(AccountId account,
