@@ -131,7 +131,13 @@ http::Response ListTriggers(ApiContext& c, services::TriggerFilter f) {
                    [&](const domain::Trigger& t) { return TriggerJson(c, t); });
 }
 
-Result<std::vector<services::TriggerPatch>> ParsePatches(const json::object& body) {
+// `required` false: no "triggers" (or null) is no patch (the batch of categories).
+Result<std::vector<services::TriggerPatch>> ParsePatches(const json::object& body,
+                                                         bool required = true) {
+  if (!required) {
+    const auto* v = body.if_contains("triggers");
+    if (v == nullptr || v->is_null()) return std::vector<services::TriggerPatch>{};
+  }
   auto patches = ParseRulePatches(body, "triggers");
   if (!patches.ok()) return patches.status();
   std::vector<services::TriggerPatch> out;
@@ -333,7 +339,7 @@ void RegisterCategoryRoutes(Routes& r) {
         cats.push_back(p);
       }
     }
-    auto patches = ParsePatches(items->get_object().if_contains("triggers"), "triggers");
+    auto patches = ParsePatches(items->get_object(), /*required=*/false);
     if (!patches.ok()) return Fail(c, patches.status());
     Status st = c.svc.triggers.PatchMany(c.ctx, cats, *patches);
     if (!st.ok()) {
