@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
         ch.after = t.status;
         sla::Step(state, policy, ch, bases, events);
         domain::TicketSlaRecord rec{
-            account, *id, 1, json::serialize(state.ToJson()), state.NextBreachAt(), 0};
+            account, *id, 1, json::serialize(state.ToJson()), state.NextBreachAt(), 0, 0};
         COMPTOIR_RETURN_IF_ERROR(tx.slas().SaveTicketSla(rec));
         ids.push_back(*id);
       }

@@ -131,7 +131,6 @@ void RegisterAllRoutes(Routes& r) {
   RegisterAutomationRoutes(r);
   RegisterScheduleRoutes(r);
   RegisterSlaRoutes(r);
-  RegisterTicketMetricEventRoutes(r);
   RegisterExportRoutes(r);
   RegisterTicketMetricRoutes(r);
   RegisterSearchRoutes(r);

@@ -79,8 +79,6 @@ void RegisterViewRoutes(Routes& r);   // views.cpp: /views
 void RegisterAutomationRoutes(Routes& r);  // automations.cpp: /automations, /imports/tickets
 void RegisterScheduleRoutes(Routes& r);    // schedules.cpp: /business_hours/schedules
 void RegisterSlaRoutes(Routes& r);         // slas.cpp: /slas/policies
-// ticket_metric_events.cpp: /incremental/ticket_metric_events
-void RegisterTicketMetricEventRoutes(Routes& r);
 // The `slas` side-load of one ticket (slas.cpp).
 json::object SlasJson(const std::vector<services::SlaMetricView>& metrics, Timestamp now);
 // incremental.cpp: /incremental/..., and /ticket_metrics, /tickets/{id}/metrics.
@@ -282,5 +280,22 @@ Result<services::TicketInput> ParseTicketInput(const json::object& o);
 Result<services::CommentInput> ParseCommentInput(const json::value& v);
 // Result object of a failed bulk item.
 json::object ItemError(int index, const Status& st);
+
+// --- rules: update_many / destroy_many (rule_bulk.cpp) ---
+struct RulePatch {
+  std::int64_t id = 0;
+  std::optional<int> position;
+  std::optional<bool> active;
+  const json::object* item = nullptr;  // the item, for a rule's own fields (category_id)
+};
+// {"<key>": [{"id", "position"?, "active"?}, …]} (422 naming `key` otherwise).
+Result<std::vector<RulePatch>> ParseRulePatches(const json::object& body, const char* key);
+// ?ids=1,2,3 (400 when absent).
+Result<std::vector<std::int64_t>> DestroyManyIds(const ApiContext& c);
+
+// --- views and macros: `restriction` (restriction.cpp) ---
+json::value RestrictionJson(const domain::Restriction& r);
+// null: no restriction; a Group (ids, and id taken as one of them) or a User (id).
+Result<domain::Restriction> ParseRestriction(const json::value& v);
 
 }  // namespace comptoir::api

@@ -167,20 +167,14 @@ void RegisterAutomationRoutes(Routes& r) {
   r.Put("/api/v2/automations/update_many", Access::kAdmin, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    const auto* items = body->if_contains("automations");
-    if (!items || !items->is_array()) return Fail(c, InvalidArgument("automations is required"));
+    auto patches = ParseRulePatches(*body, "automations");
+    if (!patches.ok()) return Fail(c, patches.status());
     json::array out;
-    for (const auto& item : items->as_array()) {
-      if (!item.is_object()) return Fail(c, InvalidArgument("automations are objects"));
-      const auto* id = item.as_object().if_contains("id");
-      if (!id || !id->is_int64()) return Fail(c, InvalidArgument("each automation needs an id"));
+    for (const auto& p : *patches) {
       AutomationInput in;
-      Validation v;
-      Reader rd(item.as_object(), v);
-      in.active = rd.Bool("active");
-      if (auto p = rd.Int("position")) in.position = static_cast<int>(*p);
-      if (Status st = v.Finish(); !st.ok()) return Fail(c, st);
-      auto a = c.svc.automations.Update(c.ctx, domain::AutomationId(id->as_int64()), in);
+      in.active = p.active;
+      in.position = p.position;
+      auto a = c.svc.automations.Update(c.ctx, domain::AutomationId(p.id), in);
       if (!a.ok()) return Fail(c, a.status());
       out.push_back(AutomationJson(c, *a));
     }
@@ -197,9 +191,7 @@ void RegisterAutomationRoutes(Routes& r) {
     return ListAutomations(c, std::nullopt);
   });
   r.Delete("/api/v2/automations/destroy_many", Access::kAdmin, [](ApiContext& c) {
-    const auto* raw = c.req.Query("ids");
-    if (!raw) return Fail(c, InvalidArgument("ids is required"));
-    auto ids = IdList(*raw);
+    auto ids = DestroyManyIds(c);
     if (!ids.ok()) return Fail(c, ids.status());
     for (auto id : *ids) {
       if (Status st = c.svc.automations.Delete(c.ctx, domain::AutomationId(id)); !st.ok()) {

@@ -1,5 +1,6 @@
-// /api/v2/incremental/…: Zendesk's incremental exports (reference §5), and the ticket
-// metric sets (/ticket_metrics, /tickets/{id}/metrics, the metric_sets side-load).
+// /api/v2/incremental/…: Zendesk's incremental exports (reference §5: tickets, users,
+// organizations, ticket_events, ticket_metric_events), and the ticket metric sets (/ticket_metrics,
+// /tickets/{id}/metrics, the metric_sets side-load).
 //
 // Time-based pages ({"tickets":[…],"count","end_time","next_page","end_of_stream"}) end
 // on a whole second: a page that reaches its size is extended with the rest of its last
@@ -83,7 +84,7 @@ std::string Carry(const ApiContext& c) {
   return q;
 }
 
-enum class Kind { kTickets, kUsers, kOrganizations, kTicketEvents };
+enum class Kind { kTickets, kUsers, kOrganizations, kTicketEvents, kMetricEvents };
 
 struct Request {
   ExportPosition after;
@@ -260,6 +261,21 @@ http::Response RenderTickets(ApiContext& c, const services::ExportPage<domain::T
   return r;
 }
 
+// One ticket metric event in Zendesk's shape: the `extra` JSON (sla, status…) merged in.
+json::object MetricEventJson(const domain::TicketMetricEvent& e) {
+  json::object o{{"id", e.id},         {"ticket_id", e.ticket_id.value},
+                 {"metric", e.metric}, {"instance_id", e.instance_id},
+                 {"type", e.type},     {"time", Iso(e.time)}};
+  if (!e.extra.empty()) {
+    boost::system::error_code ec;
+    auto extra = json::parse(e.extra, ec);
+    if (!ec && extra.is_object()) {
+      for (const auto& kv : extra.get_object()) o[kv.key()] = kv.value();
+    }
+  }
+  return o;
+}
+
 // Renders one page (items, side-loads) under `key`, then the pagination fields.
 template <typename T>
 http::Response Render(ApiContext& c, Kind kind, const services::ExportPage<T>& page,
@@ -276,6 +292,9 @@ http::Response Render(ApiContext& c, Kind kind, const services::ExportPage<T>& p
   } else if constexpr (std::is_same_v<T, domain::Organization>) {
     key = "organizations";
     for (const auto& o : page.items) items.push_back(OrganizationJson(c, o));
+  } else if constexpr (std::is_same_v<T, domain::TicketMetricEvent>) {
+    key = "ticket_metric_events";
+    for (const auto& e : page.items) items.push_back(MetricEventJson(e));
   } else {
     key = "ticket_events";
     const bool with_comments = Includes(c, "comment_events");
@@ -335,6 +354,11 @@ ApiHandler Export(Kind kind, bool cursor_mode, bool sample, std::string path) {
       }
       case Kind::kTicketEvents: {
         auto page = c.svc.exports.Audits(c.ctx, r->after, r->limit, whole && !sample);
+        if (!page.ok()) return fail(page.status());
+        return Render(c, kind, *page, cursor_mode, path);
+      }
+      case Kind::kMetricEvents: {
+        auto page = c.svc.exports.MetricEvents(c.ctx, r->after, r->limit, whole);
         if (!page.ok()) return fail(page.status());
         return Render(c, kind, *page, cursor_mode, path);
       }
@@ -411,6 +435,9 @@ void RegisterExportRoutes(Routes& r) {
             Export(kind, true, false, path + "/cursor"));
     }
   }
+  // Ticket metric events: time-based only (no sample in Zendesk), the same paging.
+  r.Get("/api/v2/incremental/ticket_metric_events", Access::kAdmin,
+        Export(Kind::kMetricEvents, false, false, "/incremental/ticket_metric_events"));
 }
 
 void RegisterTicketMetricRoutes(Routes& r) {

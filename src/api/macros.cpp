@@ -19,16 +19,6 @@ http::Response Fail(const ApiContext& c, const Status& st) {
   return ErrorResponse(st, c.req.request_id);
 }
 
-json::value RestrictionJson(const Restriction& r) {
-  if (r.type == Restriction::Type::kNone) return nullptr;
-  json::array ids;
-  for (auto id : r.ids) ids.emplace_back(id);
-  json::object o{{"type", r.type == Restriction::Type::kGroup ? "Group" : "User"},
-                 {"id", r.ids.empty() ? json::value(nullptr) : json::value(r.ids.front())}};
-  if (r.type == Restriction::Type::kGroup) o["ids"] = std::move(ids);
-  return o;
-}
-
 json::object MacroJson(const ApiContext& c, const domain::Macro& m) {
   return {{"url", c.base_url + "/macros/" + std::to_string(m.id.value) + ".json"},
           {"id", m.id.value},
@@ -43,36 +33,6 @@ json::object MacroJson(const ApiContext& c, const domain::Macro& m) {
           {"usage_count", m.usage_count},
           {"created_at", Iso(m.created_at)},
           {"updated_at", Iso(m.updated_at)}};
-}
-
-Result<Restriction> ParseRestriction(const json::value& v) {
-  Restriction r;
-  if (v.is_null()) return r;
-  if (!v.is_object())
-    return Invalid("restriction", "InvalidValue", "Restriction: must be an object");
-  const auto& o = v.get_object();
-  const auto* type = o.if_contains("type");
-  std::string t = type && type->is_string() ? std::string(type->get_string()) : "";
-  if (t == "Group") {
-    r.type = Restriction::Type::kGroup;
-  } else if (t == "User") {
-    r.type = Restriction::Type::kUser;
-  } else {
-    return Invalid("restriction", "InvalidValue", "Restriction: type must be Group or User");
-  }
-  if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
-    for (const auto& e : ids->get_array()) {
-      auto id = IdOf(e);
-      if (!id) return Invalid("restriction", "InvalidValue", "Restriction: ids must be ids");
-      r.ids.push_back(*id);
-    }
-  }
-  if (const auto* id = o.if_contains("id"); id && !id->is_null()) {
-    auto x = IdOf(*id);
-    if (!x) return Invalid("restriction", "InvalidValue", "Restriction: id must be an id");
-    if (std::find(r.ids.begin(), r.ids.end(), *x) == r.ids.end()) r.ids.insert(r.ids.begin(), *x);
-  }
-  return r;
 }
 
 Result<services::MacroInput> ParseMacro(const json::object& o) {
@@ -236,26 +196,11 @@ void RegisterMacroRoutes(Routes& r) {
   r.Put(base + "/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    const auto* list = body->if_contains("macros");
-    if (!list || !list->is_array()) {
-      return Fail(c, Invalid("macros", "BlankValue", "Macros: a list is required"));
-    }
+    auto parsed = ParseRulePatches(*body, "macros");
+    if (!parsed.ok()) return Fail(c, parsed.status());
     std::vector<services::MacroPatch> patches;
-    for (const auto& e : list->get_array()) {
-      const auto* o = e.if_object();
-      const auto* idv = o ? o->if_contains("id") : nullptr;
-      auto id = idv ? IdOf(*idv) : std::nullopt;
-      if (!id) return Fail(c, Invalid("macros", "InvalidValue", "Macros: each needs an id"));
-      services::MacroPatch p;
-      p.id = domain::MacroId(*id);
-      if (const auto* pos = o->if_contains("position"); pos && !pos->is_null()) {
-        p.position = PositionOf(*pos);
-        if (!p.position) {
-          return Fail(c, Invalid("position", "InvalidValue", "Position: must be a number"));
-        }
-      }
-      if (const auto* a = o->if_contains("active"); a && a->is_bool()) p.active = a->get_bool();
-      patches.push_back(p);
+    for (const auto& rp : *parsed) {
+      patches.push_back(services::MacroPatch{domain::MacroId(rp.id), rp.position, rp.active});
     }
     auto out = c.svc.macros.UpdateMany(c.ctx, patches);
     if (!out.ok()) return Fail(c, out.status());
@@ -264,9 +209,7 @@ void RegisterMacroRoutes(Routes& r) {
     return JsonResponse(200, json::object{{"macros", std::move(arr)}});
   });
   r.Delete(base + "/destroy_many", Access::kStaff, [](ApiContext& c) {
-    const std::string* ids = c.req.Query("ids");
-    if (!ids) return Fail(c, InvalidArgument("ids is required"));
-    auto list = IdList(*ids);
+    auto list = DestroyManyIds(c);
     if (!list.ok()) return Fail(c, list.status());
     std::vector<domain::MacroId> mids;
     for (auto id : *list) mids.emplace_back(id);

@@ -131,24 +131,22 @@ http::Response ListTriggers(ApiContext& c, services::TriggerFilter f) {
                    [&](const domain::Trigger& t) { return TriggerJson(c, t); });
 }
 
-Result<std::vector<services::TriggerPatch>> ParsePatches(const json::value* v, const char* key) {
+// `required` false: no "triggers" (or null) is no patch (the batch of categories).
+Result<std::vector<services::TriggerPatch>> ParsePatches(const json::object& body,
+                                                         bool required = true) {
+  if (!required) {
+    const auto* v = body.if_contains("triggers");
+    if (v == nullptr || v->is_null()) return std::vector<services::TriggerPatch>{};
+  }
+  auto patches = ParseRulePatches(body, "triggers");
+  if (!patches.ok()) return patches.status();
   std::vector<services::TriggerPatch> out;
-  if (!v || v->is_null()) return out;
-  if (!v->is_array()) return Invalid(key, "InvalidValue", std::string(key) + ": must be a list");
-  for (const auto& e : v->get_array()) {
-    if (!e.is_object()) return Invalid(key, "InvalidValue", std::string(key) + ": must be objects");
-    const auto& o = e.get_object();
+  for (const auto& rp : *patches) {
     services::TriggerPatch p;
-    const auto* id = o.if_contains("id");
-    auto parsed = id ? IdOf(*id) : std::nullopt;
-    if (!parsed) return Invalid(key, "InvalidValue", std::string(key) + ": each needs an id");
-    p.id = domain::TriggerId(*parsed);
-    if (const auto* pos = o.if_contains("position"); pos && !pos->is_null()) {
-      p.position = PositionOf(*pos);
-      if (!p.position) return Invalid("position", "InvalidValue", "Position: must be a number");
-    }
-    if (const auto* a = o.if_contains("active"); a && a->is_bool()) p.active = a->get_bool();
-    if (const auto* cid = o.if_contains("category_id")) {
+    p.id = domain::TriggerId(rp.id);
+    p.position = rp.position;
+    p.active = rp.active;
+    if (const auto* cid = rp.item->if_contains("category_id")) {
       if (cid->is_null()) {
         p.category_id = 0;
       } else if (auto x = IdOf(*cid)) {
@@ -215,7 +213,7 @@ void RegisterTriggerRoutesImpl(Routes& r) {
   r.Put(base + "/update_many", Access::kAdmin, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    auto patches = ParsePatches(body->if_contains("triggers"), "triggers");
+    auto patches = ParsePatches(*body);
     if (!patches.ok()) return Fail(c, patches.status());
     auto list = c.svc.triggers.UpdateMany(c.ctx, *patches);
     if (!list.ok()) return Fail(c, list.status());
@@ -245,9 +243,7 @@ void RegisterTriggerRoutesImpl(Routes& r) {
   });
 
   r.Delete(base + "/destroy_many", Access::kAdmin, [](ApiContext& c) {
-    const std::string* q = c.req.Query("ids");
-    if (!q || q->empty()) return Fail(c, InvalidArgument("ids is required"));
-    auto ids = IdList(*q);
+    auto ids = DestroyManyIds(c);
     if (!ids.ok()) return Fail(c, ids.status());
     std::vector<domain::TriggerId> list;
     for (auto id : *ids) list.emplace_back(id);
@@ -343,7 +339,7 @@ void RegisterCategoryRoutes(Routes& r) {
         cats.push_back(p);
       }
     }
-    auto patches = ParsePatches(items->get_object().if_contains("triggers"), "triggers");
+    auto patches = ParsePatches(items->get_object(), /*required=*/false);
     if (!patches.ok()) return Fail(c, patches.status());
     Status st = c.svc.triggers.PatchMany(c.ctx, cats, *patches);
     if (!st.ok()) {

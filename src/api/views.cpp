@@ -69,16 +69,6 @@ json::array ConditionList(const std::vector<domain::Condition>& list) {
   return out;
 }
 
-json::value RestrictionJson(const domain::Restriction& r) {
-  if (r.type == domain::Restriction::Type::kNone) return nullptr;
-  json::array ids;
-  for (auto id : r.ids) ids.emplace_back(id);
-  json::object o{{"type", r.type == domain::Restriction::Type::kGroup ? "Group" : "User"},
-                 {"id", r.ids.empty() ? json::value(nullptr) : json::value(r.ids.front())}};
-  if (r.type == domain::Restriction::Type::kGroup) o["ids"] = std::move(ids);
-  return o;
-}
-
 json::object ExecutionJson(const domain::ViewOutput& o) {
   json::array columns, fields, custom;
   for (const auto& id : o.columns) {
@@ -151,52 +141,6 @@ Result<std::vector<domain::Condition>> ParseConditionList(const json::value& v,
     out.push_back(std::move(cond));
   }
   return out;
-}
-
-Result<domain::Restriction> ParseRestriction(const json::value& v) {
-  domain::Restriction r;
-  if (v.is_null()) return r;
-  if (!v.is_object())
-    return Invalid("restriction", "InvalidValue", "Restriction: must be an object");
-  const auto& o = v.as_object();
-  const auto* type = o.if_contains("type");
-  if (!type || !type->is_string()) {
-    return Invalid("restriction", "InvalidValue", "Restriction: type is Group or User");
-  }
-  if (type->as_string() == "Group") {
-    r.type = domain::Restriction::Type::kGroup;
-  } else if (type->as_string() == "User") {
-    r.type = domain::Restriction::Type::kUser;
-  } else {
-    return Invalid("restriction", "InvalidValue", "Restriction: type is Group or User");
-  }
-  auto as_id = [](const json::value& x) -> std::optional<std::int64_t> {
-    if (x.is_int64()) return x.as_int64();
-    if (x.is_uint64()) return static_cast<std::int64_t>(x.as_uint64());
-    if (x.is_string()) {
-      try {
-        return std::stoll(std::string(x.as_string()));
-      } catch (...) {
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
-  };
-  if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
-    for (const auto& x : ids->as_array()) {
-      auto id = as_id(x);
-      if (!id) return Invalid("restriction", "InvalidValue", "Restriction: ids are numbers");
-      r.ids.push_back(*id);
-    }
-  }
-  if (r.ids.empty()) {
-    if (const auto* id = o.if_contains("id"); id && !id->is_null()) {
-      auto n = as_id(*id);
-      if (!n) return Invalid("restriction", "InvalidValue", "Restriction: id is a number");
-      r.ids.push_back(*n);
-    }
-  }
-  return r;
 }
 
 Result<domain::ViewOutput> ParseOutput(const json::value& v) {
@@ -529,27 +473,21 @@ void RegisterViewRoutes(Routes& r) {
   r.Put("/api/v2/views/update_many", Access::kStaff, [](ApiContext& c) {
     auto body = ParseBody(c);
     if (!body.ok()) return Fail(c, body.status());
-    const auto* items = body->if_contains("views");
-    if (!items || !items->is_array()) return Fail(c, InvalidArgument("views is required"));
+    auto patches = ParseRulePatches(*body, "views");
+    if (!patches.ok()) return Fail(c, patches.status());
     json::array out;
-    for (const auto& item : items->as_array()) {
-      if (!item.is_object()) return Fail(c, InvalidArgument("views are objects"));
-      const auto* id = item.as_object().if_contains("id");
-      if (!id || !id->is_int64()) return Fail(c, InvalidArgument("each view needs an id"));
+    for (const auto& p : *patches) {
       ViewInput in;
-      Validation v;
-      Reader rd(item.as_object(), v);
-      in.active = rd.Bool("active");
-      if (auto p = rd.Int("position")) in.position = static_cast<int>(*p);
-      if (Status st = v.Finish(); !st.ok()) return Fail(c, st);
-      auto updated = c.svc.views.Update(c.ctx, domain::ViewId(id->as_int64()), in);
+      in.active = p.active;
+      in.position = p.position;
+      auto updated = c.svc.views.Update(c.ctx, domain::ViewId(p.id), in);
       if (!updated.ok()) return Fail(c, updated.status());
       out.push_back(ViewJson(c, *updated));
     }
     return JsonResponse(200, json::object{{"views", std::move(out)}});
   });
   r.Delete("/api/v2/views/destroy_many", Access::kStaff, [](ApiContext& c) {
-    auto ids = QueryIds(c);
+    auto ids = DestroyManyIds(c);
     if (!ids.ok()) return Fail(c, ids.status());
     for (auto id : *ids) {
       Status st = c.svc.views.Delete(c.ctx, domain::ViewId(id));

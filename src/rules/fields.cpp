@@ -237,40 +237,6 @@ std::vector<Op> OperatorsFor(ValueKind vk, RuleKind kind, const domain::TicketFi
   return ops;
 }
 
-const std::vector<std::pair<int, std::string_view>>& ViaTypes() {
-  static const std::vector<std::pair<int, std::string_view>> kVia = {
-      {0, "web"},
-      {4, "email"},
-      {5, "api"},
-      {8, "rule"},
-      {16, "get_satisfaction"},
-      {27, "closed_ticket"},
-      {29, "chat"},
-      {30, "twitter"},
-      {31, "ticket_sharing"},
-      {33, "voicemail"},
-      {34, "voice"},
-      {38, "facebook"},
-      {48, "web_widget"},
-      {49, "mobile_sdk"},
-      {50, "help_center"},
-      {55, "any_channel"},
-      {56, "mobile"},
-      {57, "sms"},
-  };
-  return kVia;
-}
-
-std::optional<int> ViaIdOfChannel(std::string_view channel) {
-  for (const auto& [id, name] : ViaTypes()) {
-    if (name == channel) return id;
-  }
-  if (channel == "web_form") return 0;
-  if (channel == "mail") return 4;
-  if (channel == "web_service") return 5;
-  return std::nullopt;
-}
-
 int SatisfactionRank(std::string_view s) {
   int i = 0;
   for (auto v : kSatisfactionValues) {

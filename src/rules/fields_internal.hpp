@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "comptoir/domain/via.hpp"
 #include "comptoir/rules/rules.hpp"
 
 namespace comptoir::rules::internal {
@@ -134,9 +135,9 @@ const FieldSpec* FindConditionField(std::string_view name, std::int64_t* field_i
 // The operators a value kind takes in rules of `kind`.
 std::vector<Op> OperatorsFor(ValueKind vk, RuleKind kind, const domain::TicketField* custom);
 
-// Numeric via ids (reference §3.12) ⇄ the channel names tickets store.
-std::optional<int> ViaIdOfChannel(std::string_view channel);
-const std::vector<std::pair<int, std::string_view>>& ViaTypes();
+// Numeric via ids (reference §3.12) ⇄ the channel names tickets store: domain/via.hpp.
+using domain::ViaIdOfChannel;
+using domain::ViaTypes;
 
 inline constexpr std::string_view kSatisfactionValues[] = {
     "unoffered", "offered", "bad", "bad_with_comment", "good", "good_with_comment"};

@@ -208,7 +208,7 @@ Status CheckCondition(RuleKind kind, const domain::Condition& c, const std::stri
     case ValueKind::kVia: {
       auto n = ParseInt(low);
       bool ok = n ? std::any_of(ViaTypes().begin(), ViaTypes().end(),
-                                [&](const auto& p) { return p.first == *n; })
+                                [&](const auto& p) { return p.id == *n; })
                   : ViaIdOfChannel(low).has_value();
       if (!ok) return invalid();
       break;

@@ -20,7 +20,17 @@ using domain::SearchTerm;
 using domain::SearchType;
 using domain::SearchValueKind;
 
-enum class FieldKind { kText, kKeyword, kDate, kUserRef, kStatus, kPriority, kTicketType };
+enum class FieldKind {
+  kText,
+  kKeyword,
+  kDate,
+  kUserRef,
+  kStatus,
+  kPriority,
+  kTicketType,
+  kBool,      // true or false
+  kDeadline,  // a date, or `now`; a relative value counts forward from now
+};
 
 struct FieldInfo {
   const char* name;  // the normalized keyword
@@ -62,6 +72,13 @@ const std::map<std::string, FieldInfo, std::less<>>& Fields() {
       {"external_id", {"external_id", FieldKind::kKeyword}},
       {"is_verified", {"is_verified", FieldKind::kKeyword}},
       {"is_suspended", {"is_suspended", FieldKind::kKeyword}},
+      {"commenter", {"commenter", FieldKind::kUserRef}},
+      {"cc", {"cc", FieldKind::kUserRef}},
+      {"form", {"form", FieldKind::kKeyword}},
+      {"ticket_form", {"form", FieldKind::kKeyword}},
+      {"has_attachment", {"has_attachment", FieldKind::kBool}},
+      // Comptoir's extension (Zendesk has no SLA keyword): docs/sla.md.
+      {"sla_next_breach", {"sla_next_breach", FieldKind::kDeadline}},
   };
   return kFields;
 }
@@ -337,7 +354,7 @@ class Parser {
     t.op = op;
     t.value = value;
     const bool ordered = info.kind == FieldKind::kDate || info.kind == FieldKind::kStatus ||
-                         info.kind == FieldKind::kPriority;
+                         info.kind == FieldKind::kPriority || info.kind == FieldKind::kDeadline;
     if (op != SearchOp::kEq && !ordered) {
       return Failure{t.position, "the operators < > <= >= apply to dates, status and priority"};
     }
@@ -396,6 +413,21 @@ class Parser {
         t.value = lower;
         break;
       }
+      case FieldKind::kBool:
+        if ((lower != "true" && lower != "false") || t.wildcard) {
+          return Failure{value_pos, key + " takes true or false"};
+        }
+        t.kind = SearchValueKind::kKeyword;
+        t.value = lower;
+        break;
+      case FieldKind::kDeadline:
+        if (lower == "now" && !quoted && !t.wildcard) {
+          t.kind = SearchValueKind::kRelative;
+          t.seconds = 0;
+          t.value = lower;
+          break;
+        }
+        [[fallthrough]];
       case FieldKind::kDate: {
         if (t.wildcard || quoted) return Failure{value_pos, "a date is expected"};
         if (auto rel = RelativeSeconds(value)) {
@@ -527,7 +559,8 @@ bool AppliesTo(const domain::SearchTerm& t, domain::SearchType type) {
              f == "updated" || f == "solved" || f == "due_date" || f == "tags" ||
              f == "requester" || f == "assignee" || f == "submitter" || f == "group" ||
              f == "organization" || f == "via" || f == "brand" || f == "subject" ||
-             f == "description" || f == "comment" || f.rfind("custom_field_", 0) == 0;
+             f == "description" || f == "comment" || f == "commenter" || f == "cc" || f == "form" ||
+             f == "has_attachment" || f == "sla_next_breach" || f.rfind("custom_field_", 0) == 0;
     case SearchType::kUser:
       return f == "name" || f == "email" || f == "role" || f == "organization" || f == "tags" ||
              f == "phone" || f == "external_id" || f == "notes" || f == "details" ||

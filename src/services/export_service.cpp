@@ -1,6 +1,7 @@
 #include "comptoir/services/export_service.hpp"
 
 #include <limits>
+#include <type_traits>
 
 namespace comptoir::services {
 
@@ -27,6 +28,20 @@ template <>
 Timestamp TsOf(const domain::Audit& a) {
   return a.created_at;
 }
+template <>
+Timestamp TsOf(const domain::TicketMetricEvent& e) {
+  return e.time;
+}
+
+// The item's id in the stream position (metric events have a plain integer id).
+template <typename T>
+std::int64_t IdOf(const T& item) {
+  if constexpr (std::is_same_v<T, domain::TicketMetricEvent>) {
+    return item.id;
+  } else {
+    return item.id.value;
+  }
+}
 
 template <typename T, typename Read>
 Result<ExportPage<T>> ReadPage(storage::Store& store, storage::ExportPosition after, int limit,
@@ -48,7 +63,7 @@ Result<ExportPage<T>> ReadPage(storage::Store& store, storage::ExportPosition af
       // Finish the last second (Zendesk's time-based pages also run past 1,000 then).
       const Timestamp second = TsOf(page.items.back());
       for (;;) {
-        q.after = {second, page.items.back().id.value};
+        q.after = {second, IdOf(page.items.back())};
         q.until = std::min(bound, second + 1);
         q.limit = kSecondChunk;
         auto more = read(tx, q);
@@ -59,7 +74,7 @@ Result<ExportPage<T>> ReadPage(storage::Store& store, storage::ExportPosition af
     }
     return Status::Ok();
   }));
-  if (!page.items.empty()) page.last = {TsOf(page.items.back()), page.items.back().id.value};
+  if (!page.items.empty()) page.last = {TsOf(page.items.back()), IdOf(page.items.back())};
   return page;
 }
 
@@ -131,6 +146,16 @@ Result<ExportPage<domain::Audit>> ExportService::Audits(const Context& ctx,
                                  [&](storage::Transaction& tx, const storage::ExportQuery& q) {
                                    return tx.exports().Audits(account, q);
                                  });
+}
+
+Result<ExportPage<domain::TicketMetricEvent>> ExportService::MetricEvents(
+    const Context& ctx, storage::ExportPosition after, int limit, bool whole_seconds) {
+  const AccountId account = ctx.account();
+  return ReadPage<domain::TicketMetricEvent>(
+      env_.store, after, limit, Bound(), whole_seconds,
+      [&](storage::Transaction& tx, const storage::ExportQuery& q) {
+        return tx.exports().MetricEvents(account, q);
+      });
 }
 
 }  // namespace comptoir::services

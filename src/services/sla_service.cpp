@@ -244,12 +244,14 @@ Result<sla::Bases> SlaService::BasesFor(Transaction& tx, AccountId account,
   return b;
 }
 
-Status SlaService::Save(Transaction& tx, AccountId account, TicketId ticket, const sla::State& st,
+Status SlaService::Save(Transaction& tx, AccountId account, TicketId ticket,
+                        std::int64_t schedule_id, const sla::State& st,
                         const std::vector<sla::Event>& events, bool enqueue,
                         const sla::State* previous) {
   domain::TicketSlaRecord r;
   r.account_id = account;
   r.ticket_id = ticket;
+  r.schedule_id = schedule_id;
   r.policy_id = st.policy_id;
   r.state = json::serialize(st.ToJson());
   r.next_breach_at = st.NextBreachAt();
@@ -339,7 +341,7 @@ Status SlaService::OnTicketWritten(Transaction& tx, const domain::Ticket& before
   std::vector<sla::Event> events;
   const sla::State previous = st;
   sla::Step(st, applied, ch, *bases, events);
-  return Save(tx, account, after.id, st, events, true, &previous);
+  return Save(tx, account, after.id, after.schedule_id.value_or(0), st, events, true, &previous);
 }
 
 Status SlaService::CheckBreaches(AccountId account, TicketId ticket, const JobLease* lease) {
@@ -357,7 +359,7 @@ Status SlaService::CheckBreaches(AccountId account, TicketId ticket, const JobLe
     sla::CheckBreaches(st, env_.clock.Now(), events);
     if (events.empty()) return Status::Ok();
     // A breach is not a ticket update (Zendesk): updated_at stays; only the SLA columns.
-    return Save(tx, account, ticket, st, events, false);
+    return Save(tx, account, ticket, ticket_row->schedule_id.value_or(0), st, events, false);
   });
 }
 
@@ -371,24 +373,26 @@ Status SlaService::OnScheduleChanged(Transaction& tx, AccountId account, std::in
 }
 
 Result<std::int64_t> SlaService::RecomputeBatch(AccountId account, std::int64_t after, int batch,
-                                                const JobLease* lease) {
+                                                const JobLease* lease,
+                                                std::optional<std::int64_t> schedule_id) {
   std::int64_t last = 0;
   COMPTOIR_RETURN_IF_ERROR(env_.store.Write([&](Transaction& tx) -> Status {
     if (lease != nullptr) COMPTOIR_RETURN_IF_ERROR(lease->Check(tx));
-    auto recs = tx.slas().ListOpenTicketSlas(account, TicketId(after), batch);
+    // The changed schedule's tickets and the default's (the change may be to the default,
+    // or its deletion may move tickets to it).
+    std::vector<std::int64_t> schedules;
+    if (schedule_id) schedules = {*schedule_id, 0};
+    auto recs = tx.slas().ListOpenTicketSlas(account, TicketId(after), batch, schedules);
     if (!recs.ok()) return recs.status();
-    // Each ticket's time base is that of its schedule (most share the default one).
+    // Each ticket's time base is that of its schedule, kept on its SLA record (most share
+    // the default one).
     std::map<std::int64_t, sla::Bases> bases_by_schedule;  // 0 = the account's default
     for (const auto& r : *recs) {
-      auto ticket = tx.tickets().Get(account, r.ticket_id);
-      if (!ticket.ok()) {
-        if (ticket.status().code() == ErrorCode::kNotFound) continue;
-        return ticket.status();
-      }
-      const std::int64_t key = ticket->schedule_id.value_or(0);
+      const std::int64_t key = r.schedule_id;
       auto it = bases_by_schedule.find(key);
       if (it == bases_by_schedule.end()) {
-        auto bases = BasesFor(tx, account, ticket->schedule_id);
+        auto bases =
+            BasesFor(tx, account, key == 0 ? std::nullopt : std::optional<std::int64_t>(key));
         if (!bases.ok()) return bases.status();
         it = bases_by_schedule.emplace(key, std::move(*bases)).first;
       }
@@ -396,7 +400,7 @@ Result<std::int64_t> SlaService::RecomputeBatch(AccountId account, std::int64_t 
       const Timestamp old_next = st.NextBreachAt();
       sla::Recompute(st, it->second);
       if (st.NextBreachAt() != old_next) {
-        COMPTOIR_RETURN_IF_ERROR(Save(tx, account, r.ticket_id, st, {}, true));
+        COMPTOIR_RETURN_IF_ERROR(Save(tx, account, r.ticket_id, key, st, {}, true));
       }
     }
     if (static_cast<int>(recs->size()) == batch) last = recs->back().ticket_id.value;
@@ -405,7 +409,9 @@ Result<std::int64_t> SlaService::RecomputeBatch(AccountId account, std::int64_t 
       JobQueue::NewJob job;
       job.account = account;
       job.kind = "sla_recompute";
-      job.payload = json::serialize(json::object{{"after", last}});
+      json::object payload{{"after", last}};
+      if (schedule_id) payload["schedule_id"] = *schedule_id;
+      job.payload = json::serialize(payload);
       job.idempotency_key = "sla-recompute:" + UniqueSuffix();
       COMPTOIR_RETURN_IF_ERROR(queue_.Enqueue(tx, job));
     }
@@ -427,12 +433,17 @@ void SlaService::RegisterHandlers() {
     boost::system::error_code ec;
     auto v = json::parse(lease.job().payload, ec);
     std::int64_t after = 0;
+    std::optional<std::int64_t> schedule_id;
     if (!ec && v.is_object()) {
       if (const auto* a = v.get_object().if_contains("after"); a && a->is_int64()) {
         after = a->get_int64();
       }
+      if (const auto* s = v.get_object().if_contains("schedule_id"); s && s->is_int64()) {
+        schedule_id = s->get_int64();
+      }
     }
-    return RecomputeBatch(lease.job().account_id, after, kRecomputeBatch, &lease).status();
+    return RecomputeBatch(lease.job().account_id, after, kRecomputeBatch, &lease, schedule_id)
+        .status();
   });
 }
 
@@ -456,19 +467,6 @@ Result<std::vector<std::pair<std::int64_t, std::vector<SlaMetricView>>>> SlaServ
       }
       out.emplace_back(id.value, std::move(views));
     }
-    return Status::Ok();
-  }));
-  return out;
-}
-
-Result<std::vector<domain::TicketMetricEvent>> SlaService::Events(const Context& ctx,
-                                                                  Timestamp start_time, int limit) {
-  if (!domain::CanAdminister(ctx.actor)) return PermissionDenied();
-  std::vector<domain::TicketMetricEvent> out;
-  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](Transaction& tx) -> Status {
-    auto evs = tx.slas().ListMetricEvents(ctx.account(), start_time, limit);
-    if (!evs.ok()) return evs.status();
-    out = std::move(evs).value();
     return Status::Ok();
   }));
   return out;

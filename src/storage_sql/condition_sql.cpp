@@ -16,6 +16,7 @@
 #include <charconv>
 #include <optional>
 
+#include "comptoir/domain/via.hpp"
 #include "sql_util.hpp"
 
 namespace comptoir::sql {
@@ -24,35 +25,6 @@ namespace {
 
 namespace json = boost::json;
 using domain::Condition;
-
-struct ViaName {
-  std::int64_t id;
-  const char* channel;
-};
-constexpr std::array<ViaName, 21> kVia = {{
-    {0, "web"},
-    {4, "email"},
-    {5, "api"},
-    {8, "rule"},
-    {16, "get_satisfaction"},
-    {27, "closed_ticket"},
-    {29, "chat"},
-    {30, "twitter"},
-    {31, "ticket_sharing"},
-    {33, "voicemail"},
-    {34, "voice"},
-    {38, "facebook"},
-    {48, "web_widget"},
-    {49, "mobile_sdk"},
-    {50, "help_center"},
-    {55, "any_channel"},
-    {56, "mobile"},
-    {57, "sms"},
-    // Other names of the same channels.
-    {0, "web_form"},
-    {4, "mail"},
-    {5, "web_service"},
-}};
 
 // The value as text: strings as they are, numbers printed, booleans "true"/"false".
 std::optional<std::string> Text(const json::value& v) {
@@ -376,9 +348,7 @@ struct Compiler {
       auto n = Int(c.value);
       if (!n) return BadValue(c);
       std::vector<std::string> names;
-      for (const auto& v : kVia) {
-        if (v.id == *n) names.emplace_back(v.channel);
-      }
+      for (auto channel : domain::ViaChannelsOfId(*n)) names.emplace_back(channel);
       if (names.empty()) names.emplace_back("#" + std::to_string(*n));
       std::string in = "tickets.via_channel IN (" + Placeholders(names.size()) + ")";
       for (auto& nm : names) params.emplace_back(std::move(nm));
@@ -592,17 +562,11 @@ Result<std::string> CompileOrder(const storage::TicketQuery& q) {
 }
 
 std::string ViaChannelOfId(std::int64_t via_id) {
-  for (const auto& v : kVia) {
-    if (v.id == via_id) return v.channel;
-  }
-  return "";
+  return std::string(domain::ViaChannelOfId(static_cast<int>(via_id)));
 }
 
 std::int64_t ViaIdOfChannel(std::string_view channel) {
-  for (const auto& v : kVia) {
-    if (channel == v.channel) return v.id;
-  }
-  return -1;
+  return domain::ViaIdOfChannel(channel).value_or(-1);
 }
 
 }  // namespace comptoir::sql

@@ -937,6 +937,16 @@ CREATE INDEX password_resets_token ON password_resets(token_hash);
 CREATE INDEX password_resets_user ON password_resets(account_id, user_id);
 )SQL";
 
+// The ticket's schedule on its SLA record (0 = the account's default), copied from the
+// ticket, so that a schedule change recomputes the records of that schedule directly.
+constexpr const char* kSlaSchedules = R"SQL(
+ALTER TABLE ticket_slas ADD COLUMN schedule_id BIGINT NOT NULL DEFAULT 0;
+UPDATE ticket_slas SET schedule_id = COALESCE((SELECT t.schedule_id FROM tickets t
+  WHERE t.account_id = ticket_slas.account_id AND t.id = ticket_slas.ticket_id), 0);
+CREATE INDEX ticket_slas_schedule ON ticket_slas(account_id, schedule_id, ticket_id)
+  WHERE next_breach_at > 0;
+)SQL";
+
 std::string Render(const char* text, Dialect d) {
   std::string s(text);
   const std::string id = d == Dialect::kSqlite
@@ -966,6 +976,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
       {10, "exports", Render(kExports, dialect)},
       {11, "slas", Render(kSlas, dialect)},
       {12, "search tokens", dialect == Dialect::kSqlite ? kSearchTokensSqlite : kSearchTokensPostgres},
+      {13, "sla_schedules", Render(kSlaSchedules, dialect)},
       {15, "password_resets", Render(kPasswordResets, dialect)},
   };
   // clang-format on

@@ -537,6 +537,8 @@ class SqlExports final : public ExportRepository {
   Result<std::vector<domain::Organization>> Organizations(AccountId account,
                                                           const ExportQuery& q) override;
   Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) override;
+  Result<std::vector<domain::TicketMetricEvent>> MetricEvents(AccountId account,
+                                                              const ExportQuery& q) override;
 
  private:
   Connection& c_;
@@ -553,8 +555,9 @@ class SqlSlas final : public SlaRepository {
   Status DeletePolicy(AccountId account, domain::SlaPolicyId id) override;
   Result<domain::TicketSlaRecord> GetTicketSla(AccountId account, TicketId ticket) override;
   Status SaveTicketSla(const domain::TicketSlaRecord& r) override;
-  Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(AccountId account, TicketId after,
-                                                                  int limit) override;
+  Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(
+      AccountId account, TicketId after, int limit,
+      const std::vector<std::int64_t>& schedules) override;
   Status InsertMetricEvent(const domain::TicketMetricEvent& e) override;
   Result<std::vector<domain::TicketMetricEvent>> ListMetricEvents(AccountId account,
                                                                   Timestamp start_time,

@@ -254,7 +254,69 @@ class Compiler {
       p.emplace_back("%\"id\":" + id + ",\"value\":" + v + (t.wildcard ? "%" : "}%"));
       return Status::Ok();
     }
+    if (f == "commenter" || f == "cc") return PeopleTerm(t, sql, p);
+    if (f == "form") return FormTerm(t, sql, p);
+    if (f == "has_attachment") return AttachmentTerm(t, sql);
+    if (f == "sla_next_breach") return SlaBreachTerm(t, sql, p);
     return InvalidArgument("tickets cannot be searched by " + f);
+  }
+
+  // `commenter:` (an author of a comment) and `cc:` (a CC'd user: ticket_collaborators
+  // kinds 0 and 2, collaborators and email CCs) as a subquery on the ticket's id.
+  Status PeopleTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    const bool cc = t.field == "cc";
+    const std::string rows =
+        cc ? "SELECT ticket_id FROM ticket_collaborators WHERE account_id = ? AND kind IN (0, 2)"
+           : "SELECT ticket_id FROM ticket_comments WHERE account_id = ?";
+    const char* user = cc ? "user_id" : "author_id";
+    p.emplace_back(account_.value);
+    if (t.kind == SearchValueKind::kNone) {
+      sql = "tickets.id NOT IN (" + rows + ")";
+      return Status::Ok();
+    }
+    if (t.kind == SearchValueKind::kMe) {
+      sql = "tickets.id IN (" + rows + " AND " + user + " = ?)";
+      p.emplace_back(r_.current_user.value);
+      return Status::Ok();
+    }
+    sql = "tickets.id IN (" + rows + " AND " + user + " IN (" + UserIds(t, p) + "))";
+    return Status::Ok();
+  }
+
+  // `form:` a ticket form's id or name.
+  Status FormTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    if (t.kind == SearchValueKind::kNone) {
+      sql = "ticket_form_id IS NULL";
+      return Status::Ok();
+    }
+    sql = "ticket_form_id IN (" + NamedIds("ticket_forms", t, p) + ")";
+    return Status::Ok();
+  }
+
+  // `has_attachment:true|false`: a file attached to one of the ticket's comments.
+  static Status AttachmentTerm(const SearchTerm& t, std::string& sql) {
+    const bool want = t.kind != SearchValueKind::kNone && t.value == "true";
+    sql = std::string(want ? "" : "NOT ") +
+          "EXISTS (SELECT 1 FROM attachments a WHERE a.account_id = tickets.account_id AND "
+          "a.ticket_id = tickets.id AND a.comment_id IS NOT NULL)";
+    return Status::Ok();
+  }
+
+  // `sla_next_breach` (Comptoir's extension, docs/sla.md): the ticket's next SLA breach
+  // (tickets.sla_next_breach_at, 0 = no running target). A relative value counts forward:
+  // `sla_next_breach<2hours` is "breaches within two hours" (or has breached),
+  // `sla_next_breach<now` "has breached". `none`: no running target.
+  Status SlaBreachTerm(const SearchTerm& t, std::string& sql, Params& p) {
+    if (t.kind == SearchValueKind::kNone) {
+      sql = "sla_next_breach_at = 0";
+      return Status::Ok();
+    }
+    SearchTerm forward = t;
+    if (t.kind == SearchValueKind::kRelative) {
+      // DateTerm reads a relative value as now - seconds; forward is now + seconds.
+      forward.seconds = -t.seconds;
+    }
+    return DateTerm(forward, "sla_next_breach_at", /*zero_is_empty=*/true, sql, p);
   }
 
   Status UserTerm(const SearchTerm& t, std::string& sql, Params& p) {
@@ -582,6 +644,31 @@ std::string ExactMatch(const std::string& positive_text, const std::vector<std::
   return "(" + pos + ") NOT (" + OrList(nots) + ")";
 }
 
+// A bare number (`1234`) in a ticket search is the ticket with that id as well as the
+// word (Zendesk: "bare number = ticket id").
+bool IsBareNumber(const SearchTerm& t) {
+  return t.field.empty() && t.kind == SearchValueKind::kText && !t.phrase && !t.wildcard &&
+         !t.negated && AllDigits(t.value);
+}
+
+// The filter for a bare number: that id, or the word in the ticket's text.
+std::string BareNumberSql(bool sqlite, AccountId account, const SearchTerm& t,
+                          const TextColumns& cols, Params& p) {
+  p.emplace_back(static_cast<std::int64_t>(std::stoll(t.value)));
+  std::string e = TextExpr(t, sqlite);
+  if (sqlite) {
+    if (!cols.sqlite.empty()) e = cols.sqlite + " : " + e;
+    p.emplace_back(e);
+    return "(tickets.id = ? OR tickets.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts "
+           "MATCH ?))";
+  }
+  p.emplace_back(account.value);
+  p.emplace_back(e);
+  return "(tickets.id = ? OR tickets.id IN (SELECT ticket_id FROM ticket_search WHERE "
+         "account_id = ? AND " +
+         cols.pg + " @@ to_tsquery('simple', ?)))";
+}
+
 // Compiles and runs a search of one kind.
 Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const SearchRequest& r,
                        const PageRequest& page) {
@@ -613,6 +700,11 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
     if (is_text) {
       auto cols = ColumnsFor(kind, t.field, r.public_only);
       if (!cols) return InvalidArgument("cannot search this type by " + t.field);
+      if (kind == Kind::kTicket && IsBareNumber(t)) {
+        where += " AND " + BareNumberSql(sqlite, account, t, *cols, where_params);
+        all_tokens = false;  // the id is a SQL filter, not a token
+        continue;
+      }
       comp.AddText(t, *cols, text);
       continue;
     }

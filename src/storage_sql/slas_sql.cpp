@@ -64,7 +64,7 @@ domain::SlaPolicy MapPolicy(const Row& r) {
 }
 
 constexpr const char* kSlaCols =
-    "account_id, ticket_id, policy_id, state, next_breach_at, last_breach_at";
+    "account_id, ticket_id, policy_id, state, next_breach_at, last_breach_at, schedule_id";
 
 domain::TicketSlaRecord MapSla(const Row& r) {
   domain::TicketSlaRecord s;
@@ -74,6 +74,7 @@ domain::TicketSlaRecord MapSla(const Row& r) {
   s.state = r.Text(3);
   s.next_breach_at = r.Int(4);
   s.last_breach_at = r.Int(5);
+  s.schedule_id = r.Int(6);
   return s;
 }
 
@@ -144,29 +145,34 @@ Result<domain::TicketSlaRecord> SqlSlas::GetTicketSla(AccountId account, TicketI
 }
 
 Status SqlSlas::SaveTicketSla(const domain::TicketSlaRecord& r) {
-  COMPTOIR_RETURN_IF_ERROR(ExecAny(
-      c_,
-      "INSERT INTO ticket_slas (account_id, ticket_id, policy_id, state, next_breach_at, "
-      "last_breach_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, ticket_id) DO UPDATE "
-      "SET policy_id = excluded.policy_id, state = excluded.state, next_breach_at = "
-      "excluded.next_breach_at, last_breach_at = excluded.last_breach_at",
-      {r.account_id.value, r.ticket_id.value, r.policy_id, r.state, r.next_breach_at,
-       r.last_breach_at}));
+  COMPTOIR_RETURN_IF_ERROR(
+      ExecAny(c_,
+              "INSERT INTO ticket_slas (account_id, ticket_id, policy_id, state, next_breach_at, "
+              "last_breach_at, schedule_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, "
+              "ticket_id) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state, "
+              "next_breach_at = excluded.next_breach_at, last_breach_at = excluded.last_breach_at, "
+              "schedule_id = excluded.schedule_id",
+              {r.account_id.value, r.ticket_id.value, r.policy_id, r.state, r.next_breach_at,
+               r.last_breach_at, r.schedule_id}));
   return ExecAny(c_,
                  "UPDATE tickets SET sla_next_breach_at = ?, sla_last_breach_at = ? "
                  "WHERE account_id = ? AND id = ?",
                  {r.next_breach_at, r.last_breach_at, r.account_id.value, r.ticket_id.value});
 }
 
-Result<std::vector<domain::TicketSlaRecord>> SqlSlas::ListOpenTicketSlas(AccountId account,
-                                                                         TicketId after,
-                                                                         int limit) {
-  return All<domain::TicketSlaRecord>(
-      c_.Query(std::string("SELECT ") + kSlaCols +
-                   " FROM ticket_slas WHERE account_id = ? AND ticket_id > ? AND next_breach_at "
-                   "> 0 ORDER BY ticket_id LIMIT ?",
-               {account.value, after.value, static_cast<std::int64_t>(limit)}),
-      MapSla);
+Result<std::vector<domain::TicketSlaRecord>> SqlSlas::ListOpenTicketSlas(
+    AccountId account, TicketId after, int limit, const std::vector<std::int64_t>& schedules) {
+  Params p{account.value, after.value};
+  std::string sql = std::string("SELECT ") + kSlaCols +
+                    " FROM ticket_slas WHERE account_id = ? AND ticket_id > ? AND next_breach_at "
+                    "> 0";
+  if (!schedules.empty()) {
+    sql += " AND schedule_id IN (" + Placeholders(schedules.size()) + ")";
+    for (auto s : schedules) p.emplace_back(s);
+  }
+  sql += " ORDER BY ticket_id LIMIT ?";
+  p.emplace_back(static_cast<std::int64_t>(limit));
+  return All<domain::TicketSlaRecord>(c_.Query(sql, p), MapSla);
 }
 
 Status SqlSlas::InsertMetricEvent(const domain::TicketMetricEvent& e) {
@@ -187,6 +193,19 @@ Result<std::vector<domain::TicketMetricEvent>> SqlSlas::ListMetricEvents(Account
                    " FROM ticket_metric_events WHERE account_id = ? AND time >= ? ORDER BY "
                    "time, id LIMIT ?",
                {account.value, start_time, static_cast<std::int64_t>(limit)}),
+      MapEvent);
+}
+
+// The incremental export's range on ticket_metric_events_time (account_id, time, id),
+// written as exports_sql.cpp writes the others.
+Result<std::vector<domain::TicketMetricEvent>> SqlExports::MetricEvents(AccountId account,
+                                                                        const ExportQuery& q) {
+  return All<domain::TicketMetricEvent>(
+      c_.Query(std::string("SELECT ") + kEventCols +
+                   " FROM ticket_metric_events WHERE account_id = ? AND time >= ? AND (time > ? "
+                   "OR id > ?) AND time < ? ORDER BY time, id LIMIT ?",
+               {account.value, q.after.ts, q.after.ts, q.after.id, q.until,
+                static_cast<std::int64_t>(std::max(1, q.limit))}),
       MapEvent);
 }
 

@@ -185,7 +185,7 @@ TEST_P(ConditionSqlTest, SqlSelectsWhatTheEngineMatches) {
                       if (!tid.ok()) return tid.status();
                       t.id = *tid;
                       domain::TicketSlaRecord sla{
-                          account, t.id, 0, "{}", t.sla_next_breach_at, t.sla_last_breach_at};
+                          account, t.id, 0, "{}", t.sla_next_breach_at, t.sla_last_breach_at, 0};
                       if (Status st = tx.slas().SaveTicketSla(sla); !st.ok()) return st;
                       tickets.push_back(t);
                     }

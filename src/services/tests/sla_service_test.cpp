@@ -242,5 +242,65 @@ TEST_F(SlaServiceTest, RecomputeVisitsEveryOpenTargetInBatches) {
   for (auto id : ids) EXPECT_EQ(NextBreach(id), wednesday_10);
 }
 
+TEST_F(SlaServiceTest, RecomputeOfOneScheduleSelectsItsRecordsWithoutTheTickets) {
+  auto policy = Policy("Gold", 60);
+  (*policy.policy_metrics)[0].business_hours = true;
+  ASSERT_TRUE(svc_->slas.Create(admin_, policy).ok());
+  auto make = [&](const std::string& subject) {
+    TicketInput in;
+    in.subject = subject;
+    in.priority = "high";
+    in.comment = CommentInput{};
+    in.comment->body = "x";
+    auto made = svc_->tickets.Create(admin_, in);
+    EXPECT_TRUE(made.ok());
+    return made.ok() ? made->ticket.id : TicketId(0);
+  };
+  const TicketId on7 = make("On schedule 7");
+  const TicketId plain = make("On the default schedule");
+  const Timestamp t0 = clock_.Now();  // 2023-11-14T22:13:20Z, a Tuesday
+  // Ticket `on7` moves to schedule 7 (as set_schedule does); its next write records it.
+  ASSERT_TRUE(store_
+                  ->Write([&](storage::Transaction& tx) -> Status {
+                    auto t = tx.tickets().Get(account_, on7);
+                    if (!t.ok()) return t.status();
+                    t->schedule_id = 7;
+                    return tx.tickets().Update(*t);
+                  })
+                  .ok());
+  TicketInput touch;
+  touch.tags = std::vector<std::string>{"moved"};
+  ASSERT_TRUE(svc_->tickets.Update(admin_, on7, touch).ok());
+  std::int64_t recorded = -1;
+  ASSERT_TRUE(store_
+                  ->Read([&](storage::Transaction& tx) -> Status {
+                    auto r = tx.slas().GetTicketSla(account_, on7);
+                    if (!r.ok()) return r.status();
+                    recorded = r->schedule_id;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(recorded, 7);
+  // Schedule 7 becomes Monday to Friday, 09:00-17:00 UTC; the default stays calendar.
+  std::vector<calendar::Interval> week;
+  for (int day = 1; day <= 5; ++day) week.push_back({day * 1440 + 540, day * 1440 + 1020});
+  auto schedule = calendar::Schedule::Make("UTC", week, {});
+  ASSERT_TRUE(schedule.ok()) << schedule.status().ToString();
+  svc_->slas.SetScheduleLookup(
+      [s = *schedule](storage::Transaction&, AccountId,
+                      std::optional<std::int64_t> id) -> Result<std::optional<calendar::Schedule>> {
+        if (id == 7) return std::optional(s);
+        return std::optional<calendar::Schedule>();
+      });
+  // Another schedule's change reads the default's records only: `on7` keeps its target.
+  ASSERT_TRUE(svc_->slas.RecomputeBatch(account_, 0, 10, nullptr, 99).ok());
+  EXPECT_EQ(NextBreach(on7), t0 + 3600);
+  EXPECT_EQ(NextBreach(plain), t0 + 3600);
+  // Schedule 7's change: its ticket moves to Wednesday 10:00; the default's stays.
+  ASSERT_TRUE(svc_->slas.RecomputeBatch(account_, 0, 10, nullptr, 7).ok());
+  EXPECT_EQ(NextBreach(on7), *ParseIso8601("2023-11-15T10:00:00Z"));
+  EXPECT_EQ(NextBreach(plain), t0 + 3600);
+}
+
 }  // namespace
 }  // namespace comptoir::services::testing

@@ -30,7 +30,9 @@ struct SearchTerm {
   // "created", "updated", "solved", "due_date", "tags", "requester", "assignee",
   // "submitter", "group", "organization", "via", "brand", "subject", "description",
   // "comment", "custom_field_<id>", "name", "email", "role", "phone", "external_id",
-  // "notes", "details", "is_verified", "is_suspended".
+  // "notes", "details", "is_verified", "is_suspended", "commenter", "cc", "form",
+  // "has_attachment", "sla_next_breach" (Comptoir's extension: a relative value counts
+  // forward from now, `now` is kRelative with seconds 0).
   std::string field;
   SearchOp op = SearchOp::kEq;
   SearchValueKind kind = SearchValueKind::kText;

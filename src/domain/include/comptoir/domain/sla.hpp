@@ -61,6 +61,9 @@ struct TicketSlaRecord {
   std::string state;  // JSON
   Timestamp next_breach_at = 0;
   Timestamp last_breach_at = 0;
+  // The ticket's schedule when the record was written (0 = the account's default), so
+  // that a schedule change recomputes its tickets without reading them.
+  std::int64_t schedule_id = 0;
 };
 
 }  // namespace comptoir::domain

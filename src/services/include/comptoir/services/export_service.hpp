@@ -1,6 +1,6 @@
 // ExportService: Zendesk's incremental exports (reference §5) — tickets, users,
-// organisations and ticket events (audits) read in stream order, (timestamp, id), from
-// one index range per page. Admin only. Rate limited per account on this node: Zendesk's
+// organisations, ticket events (audits) and ticket metric events read in stream order, (timestamp,
+// id), from one index range per page. Admin only. Rate limited per account on this node: Zendesk's
 // 10 requests a minute (sample exports: 10 per 20 minutes), answered kResourceExhausted
 // with a Retry-After. Items written within the last `lag_seconds` (Zendesk: one minute)
 // are left for a later request, so that a stream never passes a write still in flight.
@@ -53,6 +53,9 @@ class ExportService {
                                                          bool whole_seconds);
   Result<ExportPage<domain::Audit>> Audits(const Context& ctx, storage::ExportPosition after,
                                            int limit, bool whole_seconds);
+  Result<ExportPage<domain::TicketMetricEvent>> MetricEvents(const Context& ctx,
+                                                             storage::ExportPosition after,
+                                                             int limit, bool whole_seconds);
 
  private:
   struct Window {

@@ -79,14 +79,13 @@ class SlaService {
   Status OnScheduleChanged(storage::Transaction& tx, AccountId account, std::int64_t schedule_id);
   // Runs one recompute batch of `account` from ticket id `after` in its own transaction;
   // the last ticket id done, or 0 when there are no more (the job and the benchmark).
+  // With `schedule_id`, only the tickets of that schedule and of the account's default
+  // (ticket_slas.schedule_id 0), selected by the SLA records without reading the tickets.
   Result<std::int64_t> RecomputeBatch(AccountId account, std::int64_t after, int batch = 1000,
-                                      const JobLease* lease = nullptr);
+                                      const JobLease* lease = nullptr,
+                                      std::optional<std::int64_t> schedule_id = std::nullopt);
   // Records the breaches due now on `ticket` (the breach job).
   Status CheckBreaches(AccountId account, TicketId ticket, const JobLease* lease = nullptr);
-
-  // GET /incremental/ticket_metric_events (admins): events with time >= start_time.
-  Result<std::vector<domain::TicketMetricEvent>> Events(const Context& ctx, Timestamp start_time,
-                                                        int limit);
 
   static constexpr int kRecomputeBatch = 1000;
 
@@ -95,9 +94,9 @@ class SlaService {
                               std::optional<std::int64_t> schedule_id);
   // Stores the state and events; with `enqueue`, a breach job for each pending breach
   // that `previous` (the state before this write) did not already have.
-  Status Save(storage::Transaction& tx, AccountId account, TicketId ticket, const sla::State& st,
-              const std::vector<sla::Event>& events, bool enqueue,
-              const sla::State* previous = nullptr);
+  Status Save(storage::Transaction& tx, AccountId account, TicketId ticket,
+              std::int64_t schedule_id, const sla::State& st, const std::vector<sla::Event>& events,
+              bool enqueue, const sla::State* previous = nullptr);
   Result<domain::SlaPolicy> Save(storage::Transaction& tx, const Context& ctx, domain::SlaPolicy p,
                                  const SlaPolicyInput& in, bool creating);
 

@@ -831,10 +831,11 @@ class SlaRepository {
   // Inserts or replaces the record, and copies next/last breach to the ticket's columns
   // tickets.sla_next_breach_at / sla_last_breach_at (0 = none).
   virtual Status SaveTicketSla(const domain::TicketSlaRecord& r) = 0;
-  // Records with a pending breach (next_breach_at > 0), ticket id > `after`, by ticket id.
-  virtual Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(AccountId account,
-                                                                          TicketId after,
-                                                                          int limit) = 0;
+  // Records with a pending breach (next_breach_at > 0), ticket id > `after`, by ticket id;
+  // with `schedules`, only the records of those schedule ids (0 = the account's default).
+  virtual Result<std::vector<domain::TicketSlaRecord>> ListOpenTicketSlas(
+      AccountId account, TicketId after, int limit,
+      const std::vector<std::int64_t>& schedules = {}) = 0;
   virtual Status InsertMetricEvent(const domain::TicketMetricEvent& e) = 0;
   // Events with time >= start_time, by time then id, at most `limit`.
   virtual Result<std::vector<domain::TicketMetricEvent>> ListMetricEvents(AccountId account,
@@ -871,6 +872,9 @@ class ExportRepository {
   virtual Result<std::vector<domain::Organization>> Organizations(AccountId account,
                                                                   const ExportQuery& q) = 0;
   virtual Result<std::vector<domain::Audit>> Audits(AccountId account, const ExportQuery& q) = 0;
+  // Ticket metric events, in (time, id) order.
+  virtual Result<std::vector<domain::TicketMetricEvent>> MetricEvents(AccountId account,
+                                                                      const ExportQuery& q) = 0;
 };
 
 // One metric set per ticket (ticket_metric_sets), written by the ticket's writes.
