@@ -19,8 +19,10 @@ export interface PageRoute {
 }
 
 const AdminCenter = lazy(() => import('./admin/AdminCenter'));
+const NewTicket = lazy(() => import('./ticket/NewTicket'));
 
 export const routes: PageRoute[] = [
   { pattern: '/admin', render: (p) => <AdminCenter {...p} /> },
   { pattern: '/admin/*', render: (p) => <AdminCenter {...p} /> },
+  { pattern: '/tickets/new', render: (p) => <NewTicket {...p} /> },
 ];
