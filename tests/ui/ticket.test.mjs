@@ -195,7 +195,7 @@ test('another agent viewing the same ticket is shown, and their leaving too', as
 
 test('a new ticket on behalf of a requester is created and opened', async () => {
   await page.goto(`${srv.url}/agent/`);
-  await page.getByRole('link', { name: /New ticket/ }).click();
+  await page.getByRole('link', { name: 'New ticket', exact: true }).click();
   await page.getByRole('heading', { name: 'New ticket on behalf of a requester' }).waitFor();
   assert.deepEqual(await seriousViolations(page), []);
   await page.getByRole('button', { name: 'Create ticket' }).click();

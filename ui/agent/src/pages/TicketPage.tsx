@@ -225,6 +225,7 @@ export function TicketPage(props: {
     setBusy(true);
     setFieldErrors({});
     setError(null);
+    setNotice(null);
     try {
       lastSave.current = Date.now();
       await put(`/api/v2/tickets/${id}`, { ticket: change });
@@ -275,7 +276,7 @@ export function TicketPage(props: {
       </p>
       {viewers.length > 0 && (
         <div className="notice presence" role="status" data-presence>
-          👁 {t('tk.viewing', { names: viewers.map((v) => v.name).join(', ') })}
+          {t('tk.viewing', { names: viewers.map((v) => v.name).join(', ') })}
         </div>
       )}
       {changedElsewhere && (

@@ -79,7 +79,7 @@ export function ComposerAttachments(props: { uploads: Uploads; id: string }) {
         }}
       />
       <button type="button" onClick={() => input.current?.click()} aria-describedby={`${props.id}-hint`}>
-        📎 {t('tk.attach')}
+        {t('tk.attach')}
       </button>
       <span className="hint" id={`${props.id}-hint`}>
         {t('tk.attachHint')}
