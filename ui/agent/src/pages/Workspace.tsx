@@ -107,7 +107,7 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
       )}
       <div className="layout">
         <nav className={`sidebar${ticketMatch ? ' on-ticket' : ''}`} aria-labelledby="views-heading">
-          <a className="new-ticket-link" href={`${BASE}/tickets/new`} onClick={onLinkClick}><span aria-hidden="true">＋</span> {t('tk.newTicket')}</a>
+          <a className="new-ticket-link" href={`${BASE}/tickets/new`} onClick={onLinkClick}>{t('tk.newTicket')}</a>
           <h2 id="views-heading">{t('views.heading')}</h2>
           {error && (
             <p className="error" role="alert">
