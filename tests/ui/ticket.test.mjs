@@ -202,6 +202,7 @@ test('a new ticket on behalf of a requester is created and opened', async () => 
   await page.getByText('Choose a requester.').waitFor();
   await page.getByLabel('Requester (name or email)').fill('Rémi');
   await page.getByRole('button', { name: /Rémi Requester/ }).click();
+  assert.equal(await page.getByText('Choose a requester.').count(), 0, 'the error goes once a requester is chosen');
   await page.getByLabel('Subject').fill('Phone call: badge reader broken');
   await page.getByLabel('First message').fill('Called in: the badge reader at the entrance is dead.');
   await page.getByLabel('Priority').selectOption('high');

@@ -114,7 +114,10 @@ export default function NewTicket(_props: PageProps) {
             </button>
           </p>
         ) : (
-          <UserPicker label={t('tk.requesterSearch')} onPick={setRequester} describedBy={db('requester_id')} inputId={fid('requester')} />
+          <UserPicker label={t('tk.requesterSearch')} onPick={(p) => {
+              setRequester(p);
+              setErrors((old) => ({ ...old, requester_id: '' }));
+            }} describedBy={db('requester_id')} inputId={fid('requester')} />
         )}
         {fe('requester_id')}
         {fe('requester')}
