@@ -175,6 +175,8 @@ test('a custom field of the chosen form: a 422 is shown under the field, then th
   const t = (await api('GET', `/api/v2/tickets/${ticket.id}.json`)).ticket;
   assert.equal(t.ticket_form_id, form.id);
   assert.deepEqual(t.custom_fields.find((f) => f.id === field.id)?.value, '3');
+  // The history names the field by its title.
+  await page.getByRole('region', { name: 'History' }).getByText('Printer count: — → 3').waitFor();
   await screenshot(page, 'ticket-custom-field');
 });
 

@@ -488,7 +488,7 @@ export function TicketPage(props: {
                 {a.events
                   .filter((ev) => ev.type !== 'Info')
                   .map((ev) => (
-                    <li key={ev.id}>{describeEvent(ev, t, name)}</li>
+                    <li key={ev.id}>{describeEvent(ev, t, name, (f) => fields.find((x) => String(x.id) === f)?.title)}</li>
                   ))}
               </ul>
             </li>
@@ -516,6 +516,7 @@ function describeEvent(
   ev: { type: string; field_name?: string; value?: unknown; previous_value?: unknown; public?: boolean },
   t: (k: MessageKey, v?: Record<string, string | number>) => string,
   userName: (id: number) => string,
+  fieldTitle: (field: string) => string | undefined = () => undefined,
 ): string {
   const f = ev.field_name ?? '';
   const show = (v: unknown): string => {
@@ -525,7 +526,11 @@ function describeEvent(
     if (USER_FIELDS.has(f) && !Number.isNaN(Number(v))) return userName(Number(v));
     return String(v);
   };
-  const field = ev.field_name ? (FIELD_KEYS[ev.field_name] ? t(FIELD_KEYS[ev.field_name]) : ev.field_name) : '';
+  const field = ev.field_name
+    ? FIELD_KEYS[ev.field_name]
+      ? t(FIELD_KEYS[ev.field_name])
+      : (fieldTitle(ev.field_name) ?? ev.field_name)
+    : '';
   switch (ev.type) {
     case 'Comment':
       return ev.public ? t('audit.comment.public') : t('audit.comment.private');
