@@ -258,7 +258,13 @@ http::UpgradeResult Api::HandleUpgrade(http::Request& req) {
     if (!mine.ok()) return ErrorResponse(mine.status(), req.request_id);
     for (const auto& g : *mine) groups.push_back(g.id);
   }
-  return impl_->live.Accept(c.actor(), std::move(groups));
+  std::string name;
+  if (auto me = impl_->svc.users.Get(c.ctx, c.actor().user_id); me.ok()) name = me->name;
+  // Presence requests: the same visibility check as GET /tickets/{id}.
+  auto can_view = [svc = &impl_->svc, ctx = c.ctx](TicketId id) {
+    return svc->tickets.Get(ctx, id).ok();
+  };
+  return impl_->live.Accept(c.actor(), std::move(groups), std::move(name), std::move(can_view));
 }
 
 Api::~Api() = default;

@@ -214,3 +214,46 @@ export interface Request {
   status: string;
   updated_at: string;
 }
+
+// --- Uploads (POST /api/v2/uploads?filename=…: the body is the file itself) ---
+
+export interface Attachment {
+  id: number;
+  file_name: string;
+  content_url: string;
+  content_type: string;
+  size: number;
+  inline?: boolean;
+  thumbnails?: { content_url: string }[];
+}
+
+export async function uploadFile(file: File): Promise<{ token: string; attachment: Attachment }> {
+  const url = `/api/v2/uploads?filename=${encodeURIComponent(file.name)}`;
+  const go = () => {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Content-Type': file.type || 'application/octet-stream',
+    };
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    return fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: file }).catch((e) => {
+      throw new NetworkError(String(e));
+    });
+  };
+  let r = await go();
+  if (r.status === 403 && (await r.clone().text()).includes('CSRF')) {
+    await renewCsrfToken();
+    r = await go();
+  }
+  if (r.status === 401) {
+    onUnauthenticated();
+    throw new ApiError(401, null);
+  }
+  let parsed: unknown = null;
+  try {
+    parsed = await r.json();
+  } catch {
+    parsed = null;
+  }
+  if (!r.ok) throw new ApiError(r.status, parsed as ApiErrorBody);
+  return (parsed as { upload: { token: string; attachment: Attachment } }).upload;
+}

@@ -6,11 +6,13 @@ import { en as coreEn } from './en';
 import { fr as coreFr } from './fr';
 import { queue } from './queue';
 import { people } from './people';
+import { ticket } from './ticket';
 
 // Areas: one import above and one line here each.
 const areas = [
   queue,
   people,
+  ticket,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas

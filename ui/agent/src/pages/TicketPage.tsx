@@ -1,10 +1,18 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
   ApiError, NetworkError, get, put,
-  type Audit, type Comment, type Group, type Macro, type MacroResult, type Ticket, type User,
+  type Audit, type Group, type Macro, type MacroResult, type User,
 } from '../api';
 import { formatDate, useI18n, type MessageKey } from '../i18n';
 import { BASE, onLinkClick } from '../router';
+import { CommentAttachments, ComposerAttachments, dropTarget, useUploads } from './ticket/Attachments';
+import { CustomFields, changedFields, useFormsAndFields, valuesOf, type FieldValue } from './ticket/CustomFields';
+import { CcsAndFollowers } from './ticket/People';
+import { usePresence } from './ticket/presence';
+import { RequesterTickets } from './ticket/RequesterTickets';
+import { SlaBadge } from './ticket/SlaBadge';
+import type { FullComment, FullTicket } from './ticket/types';
+import './ticket/ticket.css';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved'] as const;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -19,9 +27,11 @@ interface Form {
   tags: string;
   body: string;
   isPublic: boolean;
+  formId: string;
+  fields: Record<number, FieldValue>;
 }
 
-function formOf(t: Ticket): Form {
+function formOf(t: FullTicket): Form {
   return {
     status: t.status === 'new' ? 'open' : t.status,
     priority: t.priority ?? '',
@@ -31,6 +41,8 @@ function formOf(t: Ticket): Form {
     tags: t.tags.join(' '),
     body: '',
     isPublic: true,
+    formId: t.ticket_form_id ? String(t.ticket_form_id) : '',
+    fields: valuesOf(t.custom_fields),
   };
 }
 
@@ -46,8 +58,8 @@ export function TicketPage(props: {
 }) {
   const { t, lang } = useI18n();
   const id = props.ticketId;
-  const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [comments, setComments] = useState<Comment[]>([]);
+  const [ticket, setTicket] = useState<FullTicket | null>(null);
+  const [comments, setComments] = useState<FullComment[]>([]);
   const [audits, setAudits] = useState<Audit[]>([]);
   const [people, setPeople] = useState<Map<number, string>>(new Map());
   const [agents, setAgents] = useState<User[]>([]);
@@ -63,13 +75,18 @@ export function TicketPage(props: {
   const seenChange = useRef(props.changed?.n ?? 0);
   const uid = useId();
   const fid = (name: string) => `${uid}-${name}`;
+  const uploads = useUploads();
+  const [dragOver, setDragOver] = useState(false);
+  const { forms, fields } = useFormsAndFields();
+  const viewers = usePresence(id, props.me.id);
+  const [liveTick, setLiveTick] = useState(0);
 
   const load = useCallback(
     async (resetForm: boolean) => {
       try {
         const [tk, cm, au] = await Promise.all([
-          get<{ ticket: Ticket; users?: User[] }>(`/api/v2/tickets/${id}?include=users`),
-          get<{ comments: Comment[]; users?: User[] }>(`/api/v2/tickets/${id}/comments?include=users&per_page=100`),
+          get<{ ticket: FullTicket; users?: User[] }>(`/api/v2/tickets/${id}?include=users`),
+          get<{ comments: FullComment[]; users?: User[] }>(`/api/v2/tickets/${id}/comments?include=users&per_page=100`),
           get<{ audits: Audit[] }>(`/api/v2/tickets/${id}/audits?per_page=100`),
         ]);
         setTicket(tk.ticket);
@@ -195,7 +212,12 @@ export function TicketPage(props: {
     if (form.assignee_id !== before.assignee_id) change.assignee_id = form.assignee_id ? Number(form.assignee_id) : null;
     if (form.group_id !== before.group_id) change.group_id = form.group_id ? Number(form.group_id) : null;
     if (form.tags.trim() !== before.tags) change.tags = form.tags.split(/[\s,]+/).filter(Boolean);
-    if (form.body.trim()) change.comment = { body: form.body, public: form.isPublic };
+    if (form.formId !== before.formId && form.formId) change.ticket_form_id = Number(form.formId);
+    const cf = changedFields(form.fields, before.fields);
+    if (cf.length > 0) change.custom_fields = cf;
+    if (form.body.trim()) {
+      change.comment = { body: form.body, public: form.isPublic, ...(uploads.tokens.length ? { uploads: uploads.tokens } : {}) };
+    }
     if (Object.keys(change).length === 0) {
       setNotice(t('ticket.nothingToSave'));
       return;
@@ -203,11 +225,14 @@ export function TicketPage(props: {
     setBusy(true);
     setFieldErrors({});
     setError(null);
+    setNotice(null);
     try {
       lastSave.current = Date.now();
       await put(`/api/v2/tickets/${id}`, { ticket: change });
       localStorage.removeItem(draftKey(id));
       lastSave.current = Date.now();
+      if (change.comment) uploads.clear();
+      setLiveTick((n) => n + 1);
       setNotice(t('ticket.saved', { id }));
       await load(true);
     } catch (err) {
@@ -246,8 +271,14 @@ export function TicketPage(props: {
       </h1>
       <p className="meta">
         <span className={`badge status-${ticket.status}`}>{label('status', ticket.status)}</span>{' '}
-        {t('ticket.requester')}: {name(ticket.requester_id)}
+        {t('ticket.requester')}: {name(ticket.requester_id)}{' '}
+        <SlaBadge ticketId={id} refresh={liveTick} />
       </p>
+      {viewers.length > 0 && (
+        <div className="notice presence" role="status" data-presence>
+          {t('tk.viewing', { names: viewers.map((v) => v.name).join(', ') })}
+        </div>
+      )}
       {changedElsewhere && (
         <div className="notice" role="status">
           {t('ticket.changedElsewhere')}{' '}
@@ -270,11 +301,22 @@ export function TicketPage(props: {
                     <time dateTime={c.created_at}>{formatDate(lang, c.created_at)}</time>
                   </div>
                   <div className="comment-body">{c.body}</div>
+                  <CommentAttachments attachments={c.attachments ?? []} />
                 </li>
               ))}
             </ol>
           </section>
-          <form className="composer" onSubmit={submit} aria-labelledby={fid('composer-legend')}>
+          <form
+            className={`composer${dragOver ? ' drag-over' : ''}`}
+            onSubmit={submit}
+            aria-labelledby={fid('composer-legend')}
+            {...dropTarget(uploads, setDragOver)}
+          >
+            {dragOver && (
+              <p className="drop-hint" aria-hidden="true">
+                {t('tk.dropHere')}
+              </p>
+            )}
             <fieldset className="kind-switch">
               <legend id={fid('composer-legend')}>{t('ticket.composerKind')}</legend>
               <label>
@@ -299,6 +341,8 @@ export function TicketPage(props: {
               aria-describedby={describedBy('comment')}
             />
             {fieldError('comment')}
+            {fieldError('uploads')}
+            <ComposerAttachments uploads={uploads} id={fid('attach')} />
             <div className="composer-actions">
               <label htmlFor={fid('macro')} className="visually-hidden">
                 {t('ticket.macro')}
@@ -316,7 +360,7 @@ export function TicketPage(props: {
                   </option>
                 ))}
               </select>
-              <button type="submit" className="primary" disabled={busy}>
+              <button type="submit" className="primary" disabled={busy || uploads.busy}>
                 {busy ? t('ticket.submitting') : t('ticket.submitAs', { status: label('status', form.status) })}
               </button>
             </div>
@@ -406,6 +450,32 @@ export function TicketPage(props: {
             {t('ticket.tagsHint')}
           </span>
           {fieldError('tags')}
+          <CustomFields
+            forms={forms}
+            fields={fields}
+            formId={form.formId}
+            onForm={(v) => set({ formId: v })}
+            values={form.fields}
+            onValue={(fieldId, v) => set({ fields: { ...form.fields, [fieldId]: v } })}
+            error={fieldErrors.custom_fields}
+            idPrefix={fid('cf')}
+          />
+          <CcsAndFollowers
+            ticket={ticket}
+            name={name}
+            idPrefix={fid('people')}
+            onSaving={() => (lastSave.current = Date.now())}
+            onChanged={async (who) => {
+              setPeople((old) => {
+                const next = new Map(old);
+                for (const w of who) next.set(w.id, w.name);
+                return next;
+              });
+              lastSave.current = Date.now();
+              await load(false);
+            }}
+          />
+          <RequesterTickets requesterId={ticket.requester_id} ticketId={id} headingId={fid('others')} />
         </aside>
       </div>
       <section className="history" aria-labelledby={fid('history')}>
@@ -418,7 +488,7 @@ export function TicketPage(props: {
                 {a.events
                   .filter((ev) => ev.type !== 'Info')
                   .map((ev) => (
-                    <li key={ev.id}>{describeEvent(ev, t, name)}</li>
+                    <li key={ev.id}>{describeEvent(ev, t, name, (f) => fields.find((x) => String(x.id) === f)?.title)}</li>
                   ))}
               </ul>
             </li>
@@ -446,6 +516,7 @@ function describeEvent(
   ev: { type: string; field_name?: string; value?: unknown; previous_value?: unknown; public?: boolean },
   t: (k: MessageKey, v?: Record<string, string | number>) => string,
   userName: (id: number) => string,
+  fieldTitle: (field: string) => string | undefined = () => undefined,
 ): string {
   const f = ev.field_name ?? '';
   const show = (v: unknown): string => {
@@ -455,7 +526,11 @@ function describeEvent(
     if (USER_FIELDS.has(f) && !Number.isNaN(Number(v))) return userName(Number(v));
     return String(v);
   };
-  const field = ev.field_name ? (FIELD_KEYS[ev.field_name] ? t(FIELD_KEYS[ev.field_name]) : ev.field_name) : '';
+  const field = ev.field_name
+    ? FIELD_KEYS[ev.field_name]
+      ? t(FIELD_KEYS[ev.field_name])
+      : (fieldTitle(ev.field_name) ?? ev.field_name)
+    : '';
   switch (ev.type) {
     case 'Comment':
       return ev.public ? t('audit.comment.public') : t('audit.comment.private');

@@ -23,7 +23,7 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
   const lastView = useRef<number | null>(null);
 
   const viewMatch = match('/views/{id}', props.loc.path);
-  const ticketMatch = match('/tickets/{id}', props.loc.path);
+  const ticketMatch = /^\/tickets\/\d+$/.test(props.loc.path) ? match('/tickets/{id}', props.loc.path) : null;
   const viewId = viewMatch ? Number(viewMatch.id) : null;
   if (viewId) lastView.current = viewId;
   // Another page of the workspace (routes.tsx): the first pattern that matches.
@@ -113,6 +113,7 @@ export function Workspace(props: { user: User; loc: Location; onSignedOut: () =>
       )}
       <div className="layout">
         <nav className={`sidebar${ticketMatch ? ' on-ticket' : ''}`} aria-labelledby="views-heading">
+          <a className="new-ticket-link" href={`${BASE}/tickets/new`} onClick={onLinkClick}>{t('tk.newTicket')}</a>
           <h2 id="views-heading">{t('views.heading')}</h2>
           {error && (
             <p className="error" role="alert">

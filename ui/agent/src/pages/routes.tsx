@@ -25,6 +25,7 @@ const OrganizationPage = lazy(() => import('./people/OrganizationPage'));
 const GroupList = lazy(() => import('./people/Groups').then((m) => ({ default: m.GroupList })));
 const GroupPage = lazy(() => import('./people/Groups').then((m) => ({ default: m.GroupPage })));
 const Notices = lazy(() => import('./people/Notices'));
+const NewTicket = lazy(() => import('./ticket/NewTicket'));
 
 export const routes: PageRoute[] = [
   { pattern: '/admin', render: (p) => <AdminCenter {...p} /> },
@@ -35,4 +36,5 @@ export const routes: PageRoute[] = [
   { pattern: '/groups', render: (p) => <GroupList {...p} /> },
   { pattern: '/groups/{id}', render: (p) => <GroupPage key={p.params.id} {...p} /> },
   { pattern: '/notices', render: (p) => <Notices {...p} /> },
+  { pattern: '/tickets/new', render: (p) => <NewTicket {...p} /> },
 ];
