@@ -4,10 +4,11 @@
 // An area file: `export const people = defineMessages({...en}, {...fr})` (./define).
 import { en as coreEn } from './en';
 import { fr as coreFr } from './fr';
+import { adminRules } from './adminRules';
 
 // Areas: one import above and one line here each.
 const areas = [
-  // (none yet)
+  adminRules,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas
