@@ -107,17 +107,25 @@ test('a 422 is shown next to the builder row it names', async () => {
   await page.getByLabel('Title', { exact: true }).fill(uniqueName('Bad'));
   const all = page.locator('fieldset[data-list="all"]');
   await all.getByRole('button', { name: 'Add an ALL condition' }).click();
-  await all.getByLabel('Condition 1: field').selectOption({ label: 'Agent replies' });
-  await all.getByLabel('Condition 1: operator').selectOption({ index: 1 });
-  await all.getByLabel('Row 1: value').fill('many');
+  await all.getByLabel('Condition 1: field').selectOption({ label: 'Ticket is' });
+  await all.getByLabel('Row 1: value').selectOption('Create');
   const actions = page.locator('fieldset[data-list="actions"]');
   await actions.getByRole('button', { name: 'Add an action' }).click();
   await actions.getByLabel('Action 1', { exact: true }).selectOption('priority');
+  await actions.getByRole('button', { name: 'Add an action' }).click();
+  // The account has no webhook: the builder offers a box, and the API refuses the id.
+  await actions.getByLabel('Action 2', { exact: true }).selectOption('notification_webhook');
+  await actions.getByLabel('Action 2: recipient').fill('999999');
+  await actions.getByLabel('Action 2: message').fill('{"id": "{{ticket.id}}"}');
   await page.getByRole('button', { name: 'Save' }).click();
-  const row = all.locator('li[data-row="0"]');
+  const row = actions.locator('li[data-row="1"]');
   await row.locator('.field-error').waitFor();
-  assert.match(await row.locator('.field-error').innerText(), /conditions\.all\[0\]/);
+  assert.match(await row.locator('.field-error').innerText(), /actions\[1\].*999999/);
+  assert.equal(await actions.locator('li[data-row="0"] .field-error').count(), 0);
+  const described = await actions.getByLabel('Action 2', { exact: true }).getAttribute('aria-describedby');
+  assert.ok(described, 'the action row is described by its error');
   assert.match(page.url(), /\/admin\/triggers\/new/);
+  await screenshot(page, 'admin-trigger-422');
 });
 
 test('triggers: reorder from the keyboard, clone, deactivate, delete', async () => {
@@ -136,12 +144,13 @@ test('triggers: reorder from the keyboard, clone, deactivate, delete', async () 
   assert.ok(list.indexOf(b.id) < list.indexOf(a.id), `${list}`);
 
   await rowB.getByRole('button', { name: `Deactivate ${b.title}` }).click();
-  await rowB.getByText('Inactive').waitFor();
+  await rowB.getByText('Inactive', { exact: true }).waitFor();
   assert.equal((await api('GET', `/api/v2/triggers/${b.id}.json`)).trigger.active, false);
 
   await rowB.getByRole('link', { name: `Clone ${b.title}` }).click();
-  await page.getByLabel('Title', { exact: true }).waitFor();
-  await page.waitForFunction(() => document.querySelector('input[type=text]')?.value.startsWith('Copy of'));
+  const titleBox = page.getByLabel('Title', { exact: true });
+  await titleBox.waitFor();
+  for (let i = 0; i < 50 && !(await titleBox.inputValue()).startsWith('Copy of'); i++) await page.waitForTimeout(100);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/\/admin\/triggers\/\d+$/);
   const clone = (await api('GET', `/api/v2/triggers/${idFromUrl()}.json`)).trigger;
