@@ -415,6 +415,29 @@ void RegisterViewRoutes(Routes& r) {
     for (const auto& n : *counts) out.push_back(CountJson(c, n));
     return JsonResponse(200, json::object{{"view_counts", std::move(out)}});
   });
+  r.Get("/api/v2/views/definitions", Access::kStaff, [](ApiContext& c) {
+    // As /triggers/definitions, plus Comptoir's "columns": what `output` may name
+    // (a custom field by its id), and whether it can sort or group.
+    auto d = c.svc.views.Definitions(c.ctx);
+    if (!d.ok()) return Fail(c, d.status());
+    json::array columns;
+    for (const auto& [id, title] : ColumnTitles()) {
+      const bool sortable = id != "description" && id != "submitter" && id != "custom_status_id" &&
+                            id != "locale_id" && id != "updated_by_type";
+      columns.push_back(json::object{{"id", id}, {"title", title}, {"sortable", sortable}});
+    }
+    if (const auto* all = d->if_contains("conditions_all"); all && all->is_array()) {
+      for (const auto& e : all->get_array()) {
+        const auto& o = e.as_object();
+        const std::string_view subject = o.at("subject").as_string();
+        if (!subject.starts_with("custom_fields_")) continue;
+        columns.push_back(json::object{
+            {"id", subject.substr(14)}, {"title", o.at("title")}, {"sortable", false}});
+      }
+    }
+    (*d)["columns"] = std::move(columns);
+    return JsonResponse(200, json::object{{"definitions", std::move(*d)}});
+  });
   r.Post("/api/v2/views", Access::kStaff, [](ApiContext& c) {
     auto body = ParseEnvelope(c, "view");
     if (!body.ok()) return Fail(c, body.status());

@@ -369,6 +369,18 @@ Status ViewService::Delete(const Context& ctx, domain::ViewId id) {
   });
 }
 
+Result<boost::json::object> ViewService::Definitions(const Context& ctx) {
+  if (!ctx.actor.is_staff()) return PermissionDenied();
+  boost::json::object out;
+  COMPTOIR_RETURN_IF_ERROR(env_.store.Read([&](storage::Transaction& tx) -> Status {
+    auto catalog = LoadRulesCatalog(tx, ctx.account());
+    if (!catalog.ok()) return catalog.status();
+    out = rules::Definitions(rules::RuleKind::kView, *catalog);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Status ViewService::Reorder(const Context& ctx, const std::vector<std::int64_t>& ids) {
   if (!ctx.actor.is_staff()) return PermissionDenied();
   return env_.store.Write([&](Transaction& tx) -> Status {

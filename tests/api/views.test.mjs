@@ -307,3 +307,33 @@ test('reorder (node-zendesk) and update_many set positions; destroy_many', async
   const err = await rejection(() => zd.views.show(a.id));
   assert.ok(err);
 });
+
+test('definitions: the conditions a view may test (with the account\'s groups) and its columns', async () => {
+  const r = await srv.get('/api/v2/views/definitions.json', { auth: agent.auth });
+  assert.equal(r.status, 200, r.text);
+  const d = r.json.definitions;
+  for (const k of ['actions', 'conditions_all', 'conditions_any', 'columns']) assert.ok(Array.isArray(d[k]), k);
+  assert.deepEqual(d.actions, []);
+  const status = d.conditions_all.find((x) => x.subject === 'status');
+  assert.ok(status.operators.some((o) => o.value === 'less_than'), JSON.stringify(status));
+  assert.ok(status.values.some((v) => v.value === 'pending'));
+  const groupId = d.conditions_all.find((x) => x.subject === 'group_id');
+  assert.ok(groupId.values.some((v) => String(v.value) === String(group.id)), JSON.stringify(groupId.values));
+  // Trigger-only conditions are not offered.
+  assert.ok(!d.conditions_all.some((x) => x.subject === 'update_type'));
+  const cols = Object.fromEntries(d.columns.map((c) => [c.id, c]));
+  assert.equal(cols.status.sortable, true);
+  assert.equal(cols.description.sortable, false);
+  assert.equal(cols.nice_id.title, 'ID');
+  // The columns it lists are accepted by a view's output.
+  const v = await createView({
+    title: uniqueName('Cols'),
+    all: unsolved,
+    output: { columns: ['nice_id', 'description', 'priority'], sort_by: 'priority', sort_order: 'desc' },
+  });
+  assert.deepEqual(v.execution.columns.map((c) => c.id), ['nice_id', 'description', 'priority']);
+  // End users may not read them.
+  const endUser = await srv.createUserWithPassword({ role: 'end-user' });
+  const denied = await srv.get('/api/v2/views/definitions.json', { auth: endUser.auth });
+  assert.equal(denied.status, 403, denied.text);
+});

@@ -7,12 +7,14 @@ import { fr as coreFr } from './fr';
 import { queue } from './queue';
 import { people } from './people';
 import { ticket } from './ticket';
+import { adminRules } from './adminRules';
 
 // Areas: one import above and one line here each.
 const areas = [
   queue,
   people,
   ticket,
+  adminRules,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas

@@ -9,6 +9,7 @@
 // see but not change, kValidation naming the condition. Thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -69,6 +70,9 @@ class ViewService {
   Status Delete(const Context& ctx, domain::ViewId id);
   // Positions follow the order of `ids` (views the caller may not change: 403/404).
   Status Reorder(const Context& ctx, const std::vector<std::int64_t>& ids);
+  // {"actions":[],"conditions_all":[…],"conditions_any":[…]}: what a view's conditions
+  // may test (GET /views/definitions), as the triggers' definitions show them.
+  Result<boost::json::object> Definitions(const Context& ctx);
 
   Result<ViewExecution> Execute(const Context& ctx, domain::ViewId id,
                                 const ViewExecuteOptions& opts);

@@ -19,4 +19,14 @@ export interface AdminSection {
 // Each line: { id, label, group, render: (p) => <Lazy {...p} /> } with
 // const Lazy = lazy(() => import('./Something')).
 void lazy;
-export const sections: AdminSection[] = [];
+const Rules = lazy(() => import('./rules/RulesSection'));
+const SlaPolicies = lazy(() => import('./rules/SlaPolicies'));
+const Schedules = lazy(() => import('./rules/Schedules'));
+export const sections: AdminSection[] = [
+  { id: 'triggers', label: 'rules.triggers', group: 'rules', render: (p) => <Rules {...p} kind="trigger" /> },
+  { id: 'automations', label: 'rules.automations', group: 'rules', render: (p) => <Rules {...p} kind="automation" /> },
+  { id: 'views', label: 'rules.views', group: 'rules', render: (p) => <Rules {...p} kind="view" /> },
+  { id: 'macros', label: 'rules.macros', group: 'rules', render: (p) => <Rules {...p} kind="macro" /> },
+  { id: 'slas', label: 'rules.slas', group: 'rules', render: (p) => <SlaPolicies {...p} /> },
+  { id: 'schedules', label: 'rules.schedules', group: 'rules', render: (p) => <Schedules {...p} /> },
+];
