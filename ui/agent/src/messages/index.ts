@@ -4,10 +4,11 @@
 // An area file: `export const people = defineMessages({...en}, {...fr})` (./define).
 import { en as coreEn } from './en';
 import { fr as coreFr } from './fr';
+import { adminConfig } from './adminConfig';
 
 // Areas: one import above and one line here each.
 const areas = [
-  // (none yet)
+  adminConfig,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas
