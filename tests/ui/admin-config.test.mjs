@@ -63,8 +63,8 @@ before(async () => {
   page.on('dialog', (d) => void d.accept()); // the confirmations before deleting
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(`${srv.url}/agent/`);
-  await page.getByLabel('Email').fill(ADMIN_EMAIL);
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/agent\/views\//);
 });
@@ -87,7 +87,7 @@ test('end users: a CSV of 30 rows, 2 of them bad, is imported with a progress ba
   }
   await open('end-users');
   await page.getByRole('heading', { level: 1, name: 'End users' }).waitFor();
-  await page.getByLabel('CSV file').setInputFiles({
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({
     name: 'users.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from(lines.join('\r\n') + '\r\n'),
@@ -126,7 +126,7 @@ test('end users: a CSV of 30 rows, 2 of them bad, is imported with a progress ba
 test('groups and agents: a group, an agent in it, a bad email refused next to the field, role and deactivation', async () => {
   const groupName = `Tier 2 ${stamp}`;
   await open('groups');
-  await page.getByLabel('Name').fill(groupName);
+  await page.getByLabel('Name', { exact: true }).fill(groupName);
   await page.getByRole('button', { name: 'Create the group' }).click();
   await page.getByRole('status').filter({ hasText: `Group ${groupName} created.` }).waitFor();
   const group = (await api('GET', '/api/v2/groups?per_page=100')).groups.find((g) => g.name === groupName);
@@ -135,12 +135,12 @@ test('groups and agents: a group, an agent in it, a bad email refused next to th
   await open('agents');
   await page.getByRole('heading', { level: 1, name: 'Agents and roles' }).waitFor();
   const form = page.getByRole('form', { name: 'Add an agent' });
-  await form.getByLabel('Name').fill(`Agnès Agent ${stamp}`);
-  await form.getByLabel('Email').fill('agnes@@example.test');
-  await form.getByLabel('Group').selectOption({ label: groupName });
+  await form.getByLabel('Name', { exact: true }).fill(`Agnès Agent ${stamp}`);
+  await form.getByLabel('Email', { exact: true }).fill('agnes..x@example.test');
+  await form.getByLabel('Group', { exact: true }).selectOption({ label: groupName });
   await form.getByRole('button', { name: 'Add the agent' }).click();
   // The API's 422 is shown next to the email field (aria-describedby).
-  const email = form.getByLabel('Email');
+  const email = form.getByLabel('Email', { exact: true });
   await form.locator('.field-error').filter({ hasText: 'not properly formatted' }).waitFor();
   assert.equal(await email.getAttribute('aria-invalid'), 'true');
   const describedBy = await email.getAttribute('aria-describedby');
@@ -156,7 +156,7 @@ test('groups and agents: a group, an agent in it, a bad email refused next to th
   assert.deepEqual(memberships.map((m) => m.group_id), [group.id]);
 
   // Role and deactivation from the list.
-  await page.getByLabel(`Role of Agnès Agent ${stamp}`).selectOption('admin');
+  await page.getByLabel(`Role of Agnès Agent ${stamp}`, { exact: true }).selectOption('admin');
   await page.getByRole('status').filter({ hasText: `The role of Agnès Agent ${stamp} is changed.` }).waitFor();
   assert.equal((await api('GET', `/api/v2/users/${agent.id}`)).user.role, 'admin');
   await page.getByRole('button', { name: `Deactivate Agnès Agent ${stamp}` }).click();
@@ -165,21 +165,21 @@ test('groups and agents: a group, an agent in it, a bad email refused next to th
 
   // The group's page lists the agent.
   await open(`groups/${group.id}`);
-  await page.getByRole('list', { name: 'Members' }).getByText(`Agnès Agent ${stamp}`).waitFor();
+  await page.getByRole('list', { name: 'Members' }).getByText(`Agnès Agent ${stamp}`, { exact: true }).waitFor();
   await screenshot(page, 'admin-group');
 });
 
 test('ticket fields and forms: a drop-down with its choices, and a form using it in order', async () => {
   await open('ticket-fields/new');
-  await page.getByLabel('Type').selectOption('tagger');
+  await page.getByLabel('Type', { exact: true }).selectOption('tagger');
   await page.getByLabel('Title', { exact: true }).fill(`Product ${stamp}`);
   for (const [i, name] of ['Printer', 'Scanner', 'Copier'].entries()) {
     await page.getByRole('button', { name: 'Add a choice' }).click();
-    await page.getByLabel(`Choice ${i + 1}: name`).fill(name);
+    await page.getByLabel(`Choice ${i + 1}: name`, { exact: true }).fill(name);
   }
   // Order: Copier before Scanner.
   await page.getByRole('button', { name: 'Move up Copier' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.waitForURL(/\/admin\/ticket-fields\/\d+$/);
   const fieldId = Number(page.url().match(/(\d+)$/)[1]);
   const field = (await api('GET', `/api/v2/ticket_fields/${fieldId}`)).ticket_field;
@@ -196,11 +196,11 @@ test('ticket fields and forms: a drop-down with its choices, and a form using it
   await open('ticket-forms/new');
   await page.getByLabel('Name', { exact: true }).fill(`Hardware ${stamp}`);
   for (const title of [`Product ${stamp}`, `Serial ${stamp}`]) {
-    await page.getByLabel('Field to add').selectOption({ label: title });
+    await page.getByLabel('Field to add', { exact: true }).selectOption({ label: title });
     await page.getByRole('button', { name: 'Add the field' }).click();
   }
   await page.getByRole('button', { name: `Move up Serial ${stamp}` }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.waitForURL(/\/admin\/ticket-forms\/\d+$/);
   const formId = Number(page.url().match(/(\d+)$/)[1]);
   const form = (await api('GET', `/api/v2/ticket_forms/${formId}`)).ticket_form;
@@ -211,13 +211,13 @@ test('ticket fields and forms: a drop-down with its choices, and a form using it
 
 test('webhooks: a test request reaches the loopback receiver; a trigger call shows in the invocation log', async () => {
   await open('webhooks/new');
-  await page.getByLabel('Name').fill(`Orders ${stamp}`);
-  await page.getByLabel('Endpoint URL').fill(`${hook.url}/orders`);
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(`Orders ${stamp}`);
+  await page.getByLabel('Endpoint URL', { exact: true }).fill(`${hook.url}/orders`);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.waitForURL(/\/admin\/webhooks\/\d+$/);
   const id = page.url().match(/(\d+)$/)[1];
 
-  await page.getByLabel('Request body').fill(`{"probe":"${stamp}"}`);
+  await page.getByLabel('Request body', { exact: true }).fill(`{"probe":"${stamp}"}`);
   await page.getByRole('button', { name: 'Send the test' }).click();
   await page.getByRole('status').filter({ hasText: 'The endpoint answered HTTP 200.' }).waitFor();
   const got = hook.requests.find((r) => r.url === '/orders' && r.body === `{"probe":"${stamp}"}`);
@@ -226,7 +226,7 @@ test('webhooks: a test request reaches the loopback receiver; a trigger call sho
 
   await page.getByRole('button', { name: 'Reveal the secret' }).click();
   const secret = (await api('GET', `/api/v2/webhooks/${id}/signing_secret`)).signing_secret.secret;
-  assert.equal(await page.getByLabel('Signing secret', { exact: true }).innerText(), secret);
+  assert.equal(await page.getByLabel('Secret value', { exact: true }).inputValue(), secret);
 
   // A trigger calls the webhook when a ticket is created with our tag.
   const tag = `hook${stamp}`;
@@ -254,9 +254,9 @@ test('webhooks: a test request reaches the loopback receiver; a trigger call sho
 
 test('API tokens: the new token is shown once, works, and is revoked', async () => {
   await open('api-tokens');
-  await page.getByLabel('Description').fill(`CI ${stamp}`);
-  await page.getByRole('button', { name: 'Create' }).click();
-  const value = await page.getByLabel('Token value').innerText();
+  await page.getByLabel('Description', { exact: true }).fill(`CI ${stamp}`);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  const value = await page.getByLabel('Token value', { exact: true }).inputValue();
   assert.ok(value.length >= 20, value);
   const me = await srv.request('GET', '/api/v2/users/me', { auth: { email: ADMIN_EMAIL, token: value } });
   assert.equal(me.status, 200, me.text);
@@ -276,24 +276,24 @@ test('API tokens: the new token is shown once, works, and is revoked', async () 
 
 test('email settings keep the password write-only; a broadcast is sent, listed and deleted', async () => {
   await open('email');
-  await page.getByLabel('SMTP server').fill('smtp.example.test');
-  await page.getByLabel('Port').fill('70000');
-  await page.getByLabel('Password').fill('s3cret-smtp');
+  await page.getByLabel('SMTP server', { exact: true }).fill('smtp.example.test');
+  await page.getByLabel('Port', { exact: true }).fill('70000');
+  await page.getByLabel('Password', { exact: true }).fill('s3cret-smtp');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.locator('.field-error').filter({ hasText: 'smtp_port' }).waitFor();
-  await page.getByLabel('Port').fill('2525');
+  await page.getByLabel('Port', { exact: true }).fill('2525');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   const s = (await api('GET', '/api/v2/comptoir/email_settings')).email_settings;
   assert.equal(s.smtp_port, 2525);
   assert.equal(s.password_set, true);
   await page.getByText('A password is stored').waitFor();
-  assert.equal(await page.getByLabel('Password').inputValue(), '');
+  assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
   assert.ok(!(await page.content()).includes('s3cret-smtp'));
 
   await open('broadcasts');
-  await page.getByLabel('Subject').fill(`Maintenance ${stamp}`);
-  await page.getByLabel('Message').fill('Tonight at 22:00.');
+  await page.getByLabel('Subject', { exact: true }).fill(`Maintenance ${stamp}`);
+  await page.getByLabel('Message', { exact: true }).fill('Tonight at 22:00.');
   await page.getByRole('button', { name: 'Send to agents' }).click();
   await page.getByRole('article', { name: `Maintenance ${stamp}` }).waitFor();
   const all = (await api('GET', '/api/v2/agent_broadcasts?scope=all')).agent_broadcasts;
@@ -313,7 +313,7 @@ test('at 390x844 the import and webhook pages fit the screen', async () => {
     assert.ok(width <= 390, `${section}: the page is ${width} px wide`);
   }
   await open('end-users');
-  await page.getByLabel('CSV file').waitFor();
+  await page.getByLabel('CSV file', { exact: true }).waitFor();
   await screenshot(page, 'admin-users-390');
   assert.deepEqual(consoleErrors, []);
 });

@@ -68,11 +68,8 @@ export default function ApiTokens(_: SectionProps) {
           <p>
             <strong>{t('cfg.tokens.once', { name: fresh.description })}</strong>
           </p>
-          <p>
-            <code className="cfg-secret" aria-label={t('cfg.tokens.value')}>
-              {fresh.token}
-            </code>
-          </p>
+          <label htmlFor="cfg-token-value">{t('cfg.tokens.value')}</label>
+          <input id="cfg-token-value" className="cfg-secret" type="text" readOnly value={fresh.token} />
           <button type="button" onClick={() => setFresh(null)}>
             {t('cfg.tokens.copied')}
           </button>

@@ -341,14 +341,13 @@ function SigningSecret(props: { webhook: Webhook }) {
       <h2 id="cfg-wh-secret">{t('cfg.webhooks.secret')}</h2>
       <p className="hint">{t('cfg.webhooks.secretHint')}</p>
       {secret ? (
-        <p>
-          <code className="cfg-secret" aria-label={t('cfg.webhooks.secret')}>
-            {secret}
-          </code>{' '}
+        <div className="cfg-inline">
+          <label htmlFor="cfg-wh-secret-value">{t('cfg.webhooks.secretValue')}</label>
+          <input id="cfg-wh-secret-value" className="cfg-secret" type="text" readOnly value={secret} />
           <button type="button" onClick={() => setSecret(null)}>
             {t('cfg.webhooks.hide')}
           </button>
-        </p>
+        </div>
       ) : (
         <button type="button" onClick={() => void load(false)}>
           {t('cfg.webhooks.reveal')}
