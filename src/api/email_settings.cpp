@@ -1,6 +1,7 @@
 // Comptoir extensions: the account's outbound e-mail settings and templates
 // (/api/v2/comptoir/email_settings, admins; the SMTP password is write-only) and agent
-// broadcasts (/api/v2/agent_broadcasts: admins send, agents read what addresses them).
+// broadcasts (/api/v2/agent_broadcasts: admins send, list every one with ?scope=all and
+// delete; agents read what addresses them).
 #include "api_internal.hpp"
 
 namespace comptoir::api {
@@ -60,7 +61,14 @@ void RegisterEmailRoutes(Routes& r) {
   r.Get("/api/v2/agent_broadcasts", Access::kStaff, [](ApiContext& c) {
     auto paging = ParsePaging(c);
     if (!paging.ok()) return Fail(c, paging.status());
-    auto list = c.svc.delivery.ListBroadcasts(c.ctx, paging->req);
+    // ?scope=all (admins, Comptoir extension): every broadcast of the account.
+    const std::string* scope = c.req.Query("scope");
+    if (scope != nullptr && *scope != "all" && *scope != "mine") {
+      return Fail(c, Invalid("scope", "InvalidValue", "scope: must be all or mine"));
+    }
+    auto list = scope != nullptr && *scope == "all"
+                    ? c.svc.delivery.ListAllBroadcasts(c.ctx, paging->req)
+                    : c.svc.delivery.ListBroadcasts(c.ctx, paging->req);
     if (!list.ok()) return Fail(c, list.status());
     json::array items;
     for (const auto& b : list->items) items.push_back(BroadcastJson(c, b));
@@ -98,6 +106,14 @@ void RegisterEmailRoutes(Routes& r) {
     if (!b.ok()) return Fail(c, b.status());
     return Envelope("agent_broadcast", BroadcastJson(c, *b), 201,
                     c.base_url + "/agent_broadcasts/" + std::to_string(b->id) + ".json");
+  });
+
+  r.Delete("/api/v2/agent_broadcasts/{id}", Access::kAdmin, [](ApiContext& c) {
+    auto id = PathId(c);
+    if (!id.ok()) return Fail(c, id.status());
+    Status st = c.svc.delivery.DeleteBroadcast(c.ctx, *id);
+    if (!st.ok()) return Fail(c, st);
+    return NoContent();
   });
 
   r.Put("/api/v2/agent_broadcasts/{id}/read", Access::kStaff, [](ApiContext& c) {

@@ -1254,6 +1254,29 @@ Status DeliveryService::MarkBroadcastRead(const Context& ctx, std::int64_t id) {
   });
 }
 
+Result<storage::Page<storage::Broadcast>> DeliveryService::ListAllBroadcasts(
+    const Context& ctx, const storage::PageRequest& page) {
+  if (!domain::CanAdminister(ctx.actor)) return PermissionDenied();
+  Result<storage::Page<storage::Broadcast>> out = Internal("not run");
+  Status st = env_.store.Read([&](Transaction& tx) -> Status {
+    out = tx.delivery().ListAllBroadcasts(ctx.account(), page);
+    return out.status();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status DeliveryService::DeleteBroadcast(const Context& ctx, std::int64_t id) {
+  if (!domain::CanAdminister(ctx.actor)) return PermissionDenied();
+  return env_.store.Write([&](Transaction& tx) -> Status {
+    auto b = tx.delivery().GetBroadcast(ctx.account(), id);
+    if (!b.ok()) return b.status();
+    COMPTOIR_RETURN_IF_ERROR(tx.delivery().DeleteBroadcast(ctx.account(), id));
+    return RecordAudit(tx, ctx, env_.clock.Now(), "agent_broadcast", id, b->subject, "destroy",
+                       "Broadcast deleted");
+  });
+}
+
 // --- the effect sink ---
 
 Status DeliveryService::ApplyEffects(Transaction& tx, const Context& ctx,

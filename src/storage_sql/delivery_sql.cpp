@@ -428,4 +428,21 @@ Status SqlDelivery::MarkBroadcastRead(AccountId account, std::int64_t id, UserId
                  {at, account.value, id, user.value});
 }
 
+Result<Page<Broadcast>> SqlDelivery::ListAllBroadcasts(AccountId account, const PageRequest& page) {
+  PageRequest p = page;
+  p.descending = true;
+  return RunPaged<Broadcast>(c_, kBroadcastCols,
+                             "agent_broadcasts b LEFT JOIN agent_broadcast_recipients r ON "
+                             "r.broadcast_id = b.id AND r.user_id = 0",
+                             "b.account_id = ?", {account.value}, p, "b.id", MapBroadcast);
+}
+
+Status SqlDelivery::DeleteBroadcast(AccountId account, std::int64_t id) {
+  COMPTOIR_RETURN_IF_ERROR(ExecOne(
+      c_, "DELETE FROM agent_broadcasts WHERE account_id = ? AND id = ?", {account.value, id}));
+  return ExecAny(c_,
+                 "DELETE FROM agent_broadcast_recipients WHERE account_id = ? AND broadcast_id = ?",
+                 {account.value, id});
+}
+
 }  // namespace comptoir::sql

@@ -477,6 +477,8 @@ class SqlDelivery final : public DeliveryRepository {
   Result<Page<Broadcast>> ListBroadcastsFor(AccountId account, UserId user,
                                             const PageRequest& page) override;
   Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user, Timestamp at) override;
+  Result<Page<Broadcast>> ListAllBroadcasts(AccountId account, const PageRequest& page) override;
+  Status DeleteBroadcast(AccountId account, std::int64_t id) override;
 
  private:
   Connection& c_;

@@ -304,6 +304,20 @@ test('agent broadcast: e-mailed to the active agents of a group (multipart, head
   const theirs = await srv.request('GET', '/api/v2/agent_broadcasts.json', { auth: outsiderAuth });
   assert.ok(!theirs.json.agent_broadcasts.some((x) => x.id === b.id));
   assert.equal((await srv.request('PUT', `/api/v2/agent_broadcasts/${b.id}/read.json`, { auth: outsiderAuth })).status, 404);
+
+  // Admins list every broadcast (?scope=all, even those not addressed to them) and delete one.
+  assert.ok(!(await srv.get('/api/v2/agent_broadcasts.json')).json.agent_broadcasts.some((x) => x.id === b.id));
+  const all = await srv.get('/api/v2/agent_broadcasts.json?scope=all');
+  assert.equal(all.status, 200, all.text);
+  assert.deepEqual(all.json.agent_broadcasts.find((x) => x.id === b.id).group_ids, [group.id]);
+  assert.equal((await srv.get('/api/v2/agent_broadcasts.json?scope=nope')).status, 422);
+  assert.equal((await srv.request('GET', '/api/v2/agent_broadcasts.json?scope=all', { auth: a1.auth })).status, 403);
+  assert.equal((await srv.request('DELETE', `/api/v2/agent_broadcasts/${b.id}.json`, { auth: a1.auth })).status, 403);
+  assert.equal((await srv.del(`/api/v2/agent_broadcasts/${b.id}.json`)).status, 204);
+  assert.equal((await srv.del(`/api/v2/agent_broadcasts/${b.id}.json`)).status, 404);
+  const gone = await srv.request('GET', '/api/v2/agent_broadcasts.json', { auth: a1.auth });
+  assert.ok(!gone.json.agent_broadcasts.some((x) => x.id === b.id));
+  assert.ok(!(await srv.get('/api/v2/agent_broadcasts.json?scope=all')).json.agent_broadcasts.some((x) => x.id === b.id));
 });
 
 async function createTrigger(s, title, tag, actions) {

@@ -148,6 +148,14 @@ TEST_P(DeliveryContractTest, SettingsSentEmailsBroadcastsTargets) {
             EXPECT_TRUE(mine.ok() && mine->items[0].read_at == 20);  // first read kept
             auto other = d.ListBroadcastsFor(account_, UserId(8), storage::PageRequest{});
             EXPECT_TRUE(other.ok() && other->items[0].read_at == 0);
+            auto all = d.ListAllBroadcasts(account_, storage::PageRequest{});
+            EXPECT_TRUE(all.ok() && all->items.size() == 1 && all->items[0].id == *bid);
+            EXPECT_TRUE(d.ListAllBroadcasts(elsewhere, storage::PageRequest{})->items.empty());
+            EXPECT_EQ(d.DeleteBroadcast(elsewhere, *bid).code(), ErrorCode::kNotFound);
+            EXPECT_TRUE(d.DeleteBroadcast(account_, *bid).ok());
+            EXPECT_TRUE(
+                d.ListBroadcastsFor(account_, UserId(7), storage::PageRequest{})->items.empty());
+            EXPECT_EQ(d.DeleteBroadcast(account_, *bid).code(), ErrorCode::kNotFound);
 
             storage::Target t;
             t.account_id = account_;

@@ -8,6 +8,7 @@ import { queue } from './queue';
 import { people } from './people';
 import { ticket } from './ticket';
 import { adminRules } from './adminRules';
+import { adminConfig } from './adminConfig';
 
 // Areas: one import above and one line here each.
 const areas = [
@@ -15,6 +16,7 @@ const areas = [
   people,
   ticket,
   adminRules,
+  adminConfig,
 ] as const;
 
 type KeysOf<T> = T extends { en: infer E } ? keyof E : never; // distributes over the areas

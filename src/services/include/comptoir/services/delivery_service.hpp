@@ -129,6 +129,10 @@ class DeliveryService {
   Result<storage::Page<storage::Broadcast>> ListBroadcasts(const Context& ctx,
                                                            const storage::PageRequest& page);
   Status MarkBroadcastRead(const Context& ctx, std::int64_t id);
+  // Admins: every broadcast of the account, and removing one (its notices go too).
+  Result<storage::Page<storage::Broadcast>> ListAllBroadcasts(const Context& ctx,
+                                                              const storage::PageRequest& page);
+  Status DeleteBroadcast(const Context& ctx, std::int64_t id);
 
   // An e-mail job for one recipient, inside `tx` (the recipient checks are done when the
   // job runs, on the user's state then). payload: {to_user_id | to_email, subject, text,

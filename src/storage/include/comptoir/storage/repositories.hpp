@@ -727,6 +727,10 @@ class DeliveryRepository {
   // kNotFound when the broadcast does not address `user`.
   virtual Status MarkBroadcastRead(AccountId account, std::int64_t id, UserId user,
                                    Timestamp at) = 0;
+  // Every broadcast of the account, newest first (read_at 0).
+  virtual Result<Page<Broadcast>> ListAllBroadcasts(AccountId account, const PageRequest& page) = 0;
+  // Removes a broadcast and its recipients; kNotFound when the account has none such.
+  virtual Status DeleteBroadcast(AccountId account, std::int64_t id) = 0;
 };
 
 // Views, ordered by position then id. Visibility (restriction) is the service's call.
