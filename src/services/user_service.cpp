@@ -31,9 +31,12 @@ bool EndUserMayChange(const UserInput& in) {
 
 // Signs a user out of every browser: suspension, deletion, merge, a new password or a
 // new role end their sessions in the transaction that makes the change.
-Status EndSessions(Transaction& tx, AccountId account, UserId user) {
+// Ends the user's sessions and voids their unused password reset links (a password set
+// by someone, a suspension, a role change or a deletion makes an e-mailed link stale).
+Status EndSessions(Transaction& tx, AccountId account, UserId user, Timestamp now) {
   auto n = tx.sessions().DeleteForUser(account, user);
-  return n.ok() ? Status::Ok() : n.status();
+  if (!n.ok()) return n.status();
+  return tx.sessions().UsePasswordResets(account, user, now).status();
 }
 
 }  // namespace
@@ -485,7 +488,7 @@ Result<domain::User> UserService::Update(const Context& ctx, UserId id, const Us
     const Role was_role = u.role;
     COMPTOIR_RETURN_IF_ERROR(Apply(tx, ctx, u, in, /*creating=*/false));
     if (!hash.empty() || (u.suspended && !was_suspended) || u.role != was_role) {
-      COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+      COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id, env_.clock.Now()));
     }
     return RecordAudit(tx, ctx, u.updated_at, "user", u.id.value, u.name, "update",
                        "Profile updated");
@@ -589,7 +592,7 @@ Result<domain::User> UserService::Delete(const Context& ctx, UserId id) {
     u.updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(u));
     COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, u));  // search
-    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id, env_.clock.Now()));
     return RecordAudit(tx, ctx, u.updated_at, "user", u.id.value, u.name, "destroy",
                        "User deleted");
   });
@@ -606,7 +609,7 @@ Status UserService::DeletePermanently(const Context& ctx, UserId id) {
     if (u->active) {
       return Invalid("base", "InvalidValue", "User: must be deleted before it is purged");
     }
-    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id, env_.clock.Now()));
     COMPTOIR_RETURN_IF_ERROR(UnindexUser(tx, ctx.account(), id));  // search
     COMPTOIR_RETURN_IF_ERROR(tx.users().Delete(ctx.account(), id));
     return RecordAudit(tx, ctx, env_.clock.Now(), "user", id.value, u->name, "purge",
@@ -653,7 +656,7 @@ Status UserService::SetPassword(const Context& ctx, UserId id, const std::string
     u->password_hash = *hash;
     u->password_changed_at = u->updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*u));
-    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id, env_.clock.Now()));
     return RecordAudit(tx, ctx, u->updated_at, "user", id.value, u->name, "update",
                        "Password set by an admin");
   });
@@ -686,7 +689,7 @@ Status UserService::ChangePassword(const Context& ctx, UserId id, const std::str
     fresh->password_hash = *hash;
     fresh->password_changed_at = fresh->updated_at = env_.clock.Now();
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(*fresh));
-    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, ctx.account(), id, env_.clock.Now()));
     return RecordAudit(tx, ctx, fresh->updated_at, "user", id.value, fresh->name, "update",
                        "Password changed");
   });
@@ -845,7 +848,7 @@ Result<domain::User> UserService::Merge(const Context& ctx, UserId source_id, Us
     COMPTOIR_RETURN_IF_ERROR(tx.users().Update(target));
     COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, *source));  // search
     COMPTOIR_RETURN_IF_ERROR(IndexUser(tx, target));   // search
-    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, account, source_id));
+    COMPTOIR_RETURN_IF_ERROR(EndSessions(tx, account, source_id, env_.clock.Now()));
     std::string what = "Merged user " + std::to_string(source_id.value) + " (" + source->name +
                        ") into " + std::to_string(target_id.value) + ": moved " +
                        std::to_string(report.identities) + " identities, " +

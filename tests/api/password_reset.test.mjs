@@ -102,6 +102,31 @@ test('the link expires', async () => {
   assert.ok(late.json.details.token);
 });
 
+test('a password set by an admin, or a suspension, voids the links already sent', async () => {
+  const { user } = await srv.createUserWithPassword({ role: 'agent', email: uniqueEmail('voided') });
+  let before = smtp.messages.length;
+  assert.equal((await ask(srv, user.email)).status, 202);
+  const first = tokenOf(await mailFor(smtp, user.email, before));
+  const set = await srv.post(`/api/v2/users/${user.id}/password.json`, { password: 'Adm1n-chosen-passw0rd' });
+  assert.equal(set.status, 200, set.text);
+  const stale = await confirm(srv, first, NEW_PASSWORD);
+  assert.equal(stale.status, 422, stale.text);
+  assert.ok(stale.json.details.token, stale.text);
+
+  before = smtp.messages.length;
+  assert.equal((await ask(srv, user.email)).status, 202);
+  const second = tokenOf(await mailFor(smtp, user.email, before));
+  assert.equal((await srv.put(`/api/v2/users/${user.id}.json`, { user: { suspended: true } })).status, 200);
+  assert.equal((await confirm(srv, second, NEW_PASSWORD)).status, 422);
+  // The admin's password still signs in once the user is active again.
+  assert.equal((await srv.put(`/api/v2/users/${user.id}.json`, { user: { suspended: false } })).status, 200);
+  const login = await srv.request('POST', '/access/login', {
+    auth: 'none',
+    body: { email: user.email, password: 'Adm1n-chosen-passw0rd' },
+  });
+  assert.equal(login.status, 200, login.text);
+});
+
 test('an unknown, suspended or malformed address: the same answer, no e-mail; bad tokens are refused', async () => {
   const unknown = uniqueEmail('nobody');
   const suspended = await srv.createUser({ email: uniqueEmail('suspended') });
