@@ -223,6 +223,11 @@ test('the search box finds a ticket by a word and by filters, and shows people',
   await people.getByText(personName).waitFor();
   assert.deepEqual(await seriousViolations(page), []);
   await screenshot(page, 'search-people');
+  // A person found opens their profile.
+  await people.getByRole('link', { name: personName }).click();
+  await page.waitForURL(/\/agent\/users\/\d+$/);
+  await page.getByRole('heading', { name: personName }).first().waitFor();
+  await page.goBack();
 });
 
 test('a query the server cannot parse is shown under the box with its position, in French too', async () => {

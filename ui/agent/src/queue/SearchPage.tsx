@@ -133,7 +133,9 @@ export default function SearchPage(props: PageProps) {
                         </>
                       ) : g.type === 'user' ? (
                         <>
-                          <strong>{r.name}</strong>
+                          <a href={`${BASE}/users/${r.id}`} onClick={onLinkClick}>
+                            <strong>{r.name}</strong>
+                          </a>
                           <span className="meta">
                             {[r.email, r.role ? t(`search.userRole.${r.role}` as MessageKey) : null]
                               .filter(Boolean)
@@ -142,7 +144,12 @@ export default function SearchPage(props: PageProps) {
                         </>
                       ) : (
                         <>
-                          <strong>{r.name}</strong>
+                          <a
+                            href={`${BASE}/${g.type === 'group' ? 'groups' : 'organizations'}/${r.id}`}
+                            onClick={onLinkClick}
+                          >
+                            <strong>{r.name}</strong>
+                          </a>
                           {r.domain_names && r.domain_names.length > 0 && (
                             <span className="meta">{r.domain_names.join(', ')}</span>
                           )}

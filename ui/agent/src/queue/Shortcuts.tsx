@@ -50,7 +50,7 @@ export function Shortcuts() {
         pendingG.current = now;
       } else if (e.key === 'v' && now - pendingG.current < 1500) {
         pendingG.current = 0;
-        const links = Array.from(document.querySelectorAll<HTMLAnchorElement>('.sidebar a'));
+        const links = Array.from(document.querySelectorAll<HTMLAnchorElement>('.sidebar a[href*="/views/"]'));
         const target = links.find((a) => a.getAttribute('aria-current') === 'page') ?? links[0];
         if (target) {
           e.preventDefault();
