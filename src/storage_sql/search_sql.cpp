@@ -613,11 +613,12 @@ bool PlainAccess(const TicketFilter& f) {
 
 // SQLite tickets: the MATCH expression that is the whole answer of a query whose every
 // filter is a token list (`groups`, ANDed; each list ORed): the text, the filters, the
-// account (left out when a group token names it: group ids are the account's own) and the
-// deletion state. Exclusions are one NOT of an OR list after the positive part.
+// account (left out when a group token names it: group ids are the account's own, or when
+// the database holds this one account: every row carries it) and the deletion state.
+// Exclusions are one NOT of an OR list after the positive part.
 std::string ExactMatch(const std::string& positive_text, const std::vector<std::string>& negative,
                        const std::vector<std::vector<std::string>>& groups, AccountId account,
-                       bool deleted) {
+                       bool only_account, bool deleted) {
   std::string pos = "(" + positive_text + ")";
   std::vector<std::string> nots;
   bool account_named = false;
@@ -633,7 +634,7 @@ std::string ExactMatch(const std::string& positive_text, const std::vector<std::
           return g.size() > 2 && g.compare(0, 2, "xg") == 0 && g[2] >= '0' && g[2] <= '9';
         });
   }
-  if (!account_named) pos += " AND meta : xa" + std::to_string(account.value);
+  if (!account_named && !only_account) pos += " AND meta : xa" + std::to_string(account.value);
   if (deleted) {
     pos += " AND meta : xd1";
   } else {
@@ -757,8 +758,15 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
       (r.sort_by.empty() || (page.count && page.limit == 0))) {
     std::vector<std::vector<std::string>> groups = meta_anded;
     for (const auto& [field, tokens] : meta_ored) groups.push_back(tokens);
+    // The caller's account alone in the database (read in this transaction's snapshot;
+    // a ticket belongs to an existing account): the account token, whose posting list is
+    // every ticket, says nothing.
+    auto accounts = c.Query("SELECT COUNT(*), MIN(id) FROM accounts", {});
+    if (!accounts.ok()) return std::move(accounts).TakeStatus();
+    const bool only_account =
+        (*accounts)[0].Int(0) == 1 && (*accounts)[0].Int(1) == account.value;
     const std::string exact =
-        ExactMatch(text.positive, text.negative, groups, account, r.filter.deleted);
+        ExactMatch(text.positive, text.negative, groups, account, only_account, r.filter.deleted);
     SearchPage out;
     if (page.count) {
       auto n = c.Query("SELECT COUNT(*) FROM ticket_fts WHERE ticket_fts MATCH ?", {exact});

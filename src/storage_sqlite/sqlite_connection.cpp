@@ -64,16 +64,17 @@ void TextRank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
   }
   constexpr double kK1 = 1.2;
   constexpr double kB = 0.75;
+  // Each text phrase's own positions (xPhraseFirst/Next), not xInst: xInstCount decodes
+  // the positions of every phrase of the MATCH, the filter tokens' included.
   std::vector<double> freq(static_cast<std::size_t>(data->phrases), 0.0);
-  int inst = 0;
-  int rc = api->xInstCount(fts, &inst);
-  for (int i = 0; rc == SQLITE_OK && i < inst; ++i) {
-    int phrase = 0;
+  int rc = SQLITE_OK;
+  for (int i = 0; rc == SQLITE_OK && i < data->phrases; ++i) {
+    Fts5PhraseIter it;
     int column = 0;
     int offset = 0;
-    rc = api->xInst(fts, i, &phrase, &column, &offset);
-    if (rc == SQLITE_OK && phrase < data->phrases) {
-      freq[static_cast<std::size_t>(phrase)] +=
+    rc = api->xPhraseFirst(fts, i, &it, &column, &offset);
+    for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &it, &column, &offset)) {
+      freq[static_cast<std::size_t>(i)] +=
           nval > column + 1 ? sqlite3_value_double(vals[column + 1]) : 1.0;
     }
   }
