@@ -6,6 +6,7 @@
 // ticket pages for serious or critical violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { startServer, uniqueEmail } from '../api/harness.mjs';
 import { launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
 
@@ -16,6 +17,7 @@ let page;
 let agent; // {user, auth}
 let tickets = []; // created tickets, oldest first
 let macro;
+let keptDir; // the data dir kept across the restart of the lost-connection test
 const consoleErrors = [];
 
 async function api(method, path, body) {
@@ -64,6 +66,7 @@ before(async () => {
 after(async () => {
   await chrome?.close();
   await srv?.stop();
+  if (keptDir) await rm(keptDir, { recursive: true, force: true });
 });
 
 test('the sign-in page is served at /agent/ and passes axe', async () => {
@@ -221,6 +224,38 @@ test('a change made by someone else is announced on the open ticket', async () =
   await page.getByRole('button', { name: 'Show the changes' }).click();
   await page.locator('.comment.internal', { hasText: 'Update from a colleague' }).waitFor();
   await screenshot(page, 'live-change');
+});
+
+test('a lost connection is shown; the half-written reply survives it and is sent once the server is back', async () => {
+  const id = currentTicketId();
+  const port = new URL(srv.url).port;
+  keptDir = srv.dataDir;
+  await page.getByLabel('Your message').fill('Written while the server was away');
+  const errorsBefore = consoleErrors.length;
+  await srv.stop({ keepData: true });
+  await page.getByText('Connection to the server lost.').waitFor({ timeout: 15_000 });
+  // Sending now fails next to the action; the text stays in the composer.
+  await page.getByRole('button', { name: /Submit as/ }).click();
+  await page.getByText('The server cannot be reached.').waitFor();
+  assert.equal(await page.getByLabel('Your message').inputValue(), 'Written while the server was away');
+  await screenshot(page, 'connection-lost');
+
+  // The same server comes back on the same address and data: the banner goes by itself.
+  srv = await startServer({
+    env: { COMPTOIR_UI_DIR: uiDir },
+    dataDir: keptDir,
+    serveArgs: ['--listen', `127.0.0.1:${port}`, '--data', keptDir],
+  });
+  await page.getByText('Connection to the server lost.').waitFor({ state: 'hidden', timeout: 40_000 });
+  // The browser's own reports of the refused connections are expected, not script errors.
+  const during = consoleErrors.splice(errorsBefore);
+  for (const e of during) {
+    if (!/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource|Failed to fetch/.test(e)) consoleErrors.push(e);
+  }
+  await page.getByRole('button', { name: /Submit as/ }).click();
+  await page.locator('.comment.public', { hasText: 'Written while the server was away' }).waitFor();
+  const comments = (await api('GET', `/api/v2/tickets/${id}/comments.json`)).comments;
+  assert.equal(comments.filter((c) => c.body === 'Written while the server was away').length, 1);
 });
 
 test('the workspace is usable 390 px wide, in French', async () => {
