@@ -502,20 +502,32 @@ json::object Value(std::string_view v, std::string_view title) {
   return {{"value", v}, {"title", title}, {"enabled", true}};
 }
 
+// A status, priority, type, role or satisfaction value with its title as Zendesk shows it
+// ("hold" → "On-hold", "high" → "High", "good_with_comment" → "Good with comment").
+json::object Named(std::string_view v) {
+  if (v == "hold") return Value(v, "On-hold");
+  std::string title(v);
+  for (auto& ch : title) ch = ch == '_' ? ' ' : ch;
+  if (!title.empty() && title[0] >= 'a' && title[0] <= 'z') {
+    title[0] = static_cast<char>(title[0] - 'a' + 'A');
+  }
+  return Value(v, title);
+}
+
 json::array ConditionValues(const FieldSpec& f, const Catalog& c) {
   json::array v;
   switch (f.value_kind) {
     case ValueKind::kStatus:
       for (auto s : {"new", "open", "pending", "hold", "solved", "closed"})
-        v.push_back(Value(s, s));
+        v.push_back(Named(s));
       break;
     case ValueKind::kPriority:
       v.push_back(Value("", "-"));
-      for (auto s : {"low", "normal", "high", "urgent"}) v.push_back(Value(s, s));
+      for (auto s : {"low", "normal", "high", "urgent"}) v.push_back(Named(s));
       break;
     case ValueKind::kType:
       v.push_back(Value("", "-"));
-      for (auto s : {"question", "incident", "problem", "task"}) v.push_back(Value(s, s));
+      for (auto s : {"question", "incident", "problem", "task"}) v.push_back(Named(s));
       break;
     case ValueKind::kId:
       v.push_back(Value("", "-"));
@@ -540,10 +552,10 @@ json::array ConditionValues(const FieldSpec& f, const Catalog& c) {
       for (const auto& [id, name] : ViaTypes()) v.push_back(Value(std::to_string(id), name));
       break;
     case ValueKind::kSatisfaction:
-      for (auto s : kSatisfactionValues) v.push_back(Value(s, s));
+      for (auto s : kSatisfactionValues) v.push_back(Named(s));
       break;
     case ValueKind::kRole:
-      for (auto s : {"end-user", "agent", "admin"}) v.push_back(Value(s, s));
+      for (auto s : {"end-user", "agent", "admin"}) v.push_back(Named(s));
       break;
     case ValueKind::kUpdateType:
       v.push_back(Value("Create", "Created"));
@@ -756,12 +768,12 @@ json::object Definitions(RuleKind kind, const Catalog& catalog) {
     if (s.name == "status") {
       for (auto v : {"open", "pending", "hold", "solved", "closed"}) {
         if (kind == RuleKind::kMacro && std::string_view(v) == "closed") continue;
-        values.push_back(Value(v, v));
+        values.push_back(Named(v));
       }
     } else if (s.name == "priority") {
-      for (auto v : {"low", "normal", "high", "urgent"}) values.push_back(Value(v, v));
+      for (auto v : {"low", "normal", "high", "urgent"}) values.push_back(Named(v));
     } else if (s.name == "type") {
-      for (auto v : {"question", "incident", "problem", "task"}) values.push_back(Value(v, v));
+      for (auto v : {"question", "incident", "problem", "task"}) values.push_back(Named(v));
     } else if (s.name == "group_id" || s.name == "notification_group") {
       values.push_back(Value("", "-"));
       AddNamed(values, catalog.groups);
