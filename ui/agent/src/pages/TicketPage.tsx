@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
-  ApiError, NetworkError, get, put,
+  ApiError, get, put,
   type Audit, type Group, type Macro, type MacroResult, type User,
 } from '../api';
+import { errorText } from '../errors';
 import { formatDate, useI18n, type MessageKey } from '../i18n';
 import { BASE, onLinkClick } from '../router';
 import { CommentAttachments, ComposerAttachments, dropTarget, useUploads } from './ticket/Attachments';
@@ -237,14 +238,8 @@ export function TicketPage(props: {
       await load(true);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return; // sent to sign in; draft kept
-      if (err instanceof ApiError) {
-        setFieldErrors(err.fieldErrors());
-        setError(err.status === 403 ? t('error.forbidden') : t('error.generic', { message: err.message }));
-      } else if (err instanceof NetworkError) {
-        setError(t('error.network'));
-      } else {
-        setError(t('error.generic', { message: String(err) }));
-      }
+      if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
+      setError(errorText(t, err));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,6 @@
 // Pieces shared by the people pages (users, organizations, groups, notices).
 import { useId } from 'react';
-import { ApiError } from '../../api';
-import { formatDate, useI18n, type MessageKey, type Translate } from '../../i18n';
+import { formatDate, useI18n, type MessageKey } from '../../i18n';
 import { BASE, onLinkClick } from '../../router';
 import './people.css';
 
@@ -12,15 +11,7 @@ export interface TicketRow {
   updated_at: string;
 }
 
-// The message of an error, in the user's language where we know it.
-export function errorText(t: Translate, e: unknown): string {
-  if (e instanceof ApiError) {
-    if (e.status === 403) return t('error.forbidden');
-    if (e.status === 404) return t('error.notFound');
-    return t('error.generic', { message: e.message });
-  }
-  return t('error.network');
-}
+export { errorText } from '../../errors';
 
 // A field's error (from a 422's details), tied to its input by id.
 export function FieldError(props: { id: string; message?: string }) {

@@ -2,7 +2,8 @@
 // subject, first comment (public or internal), properties and form fields; created by
 // POST /api/v2/tickets, then opened.
 import { useEffect, useId, useState } from 'react';
-import { ApiError, NetworkError, get, post, type Group, type User } from '../../api';
+import { ApiError, get, post, type Group, type User } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import type { PageProps } from '../routes';
@@ -83,11 +84,8 @@ export default function NewTicket(_props: PageProps) {
       navigate(`/tickets/${r.ticket.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError) {
-        setErrors(err.fieldErrors());
-        setError(err.status === 403 ? t('error.forbidden') : t('error.generic', { message: err.message }));
-      } else if (err instanceof NetworkError) setError(t('error.network'));
-      else setError(t('error.generic', { message: String(err) }));
+      if (err instanceof ApiError) setErrors(err.fieldErrors());
+      setError(errorText(t, err));
     } finally {
       setBusy(false);
     }

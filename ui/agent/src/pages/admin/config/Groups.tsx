@@ -4,7 +4,7 @@ import { api, get, post, put, type Group, type User } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure } from './common';
+import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure, SaveOrDelete } from './common';
 
 interface FullGroup extends Group {
   description: string;
@@ -157,14 +157,7 @@ function GroupPage(props: { group: FullGroup; onChange: () => void }) {
           {(a) => <input {...a} type="text" value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <Outcome failure={failure} />
-        <div className="cfg-actions">
-          <button className="primary" type="submit">
-            {t('cfg.save')}
-          </button>
-          <button type="button" className="danger" onClick={() => void remove()}>
-            {t('cfg.delete')}
-          </button>
-        </div>
+        <SaveOrDelete existing onDelete={() => void remove()} />
       </form>
       <h2 id="cfg-members">{t('cfg.groups.members')}</h2>
       {!data ? (

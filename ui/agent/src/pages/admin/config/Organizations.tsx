@@ -5,7 +5,7 @@ import { api, get, post, put } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure } from './common';
+import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure, SaveOrDelete } from './common';
 
 interface Org {
   id: number;
@@ -148,16 +148,7 @@ function OrgForm(props: { org: Org | null; onChange: () => void }) {
           {(a) => <textarea {...a} rows={2} value={form.notes} onChange={set('notes')} />}
         </Field>
         <Outcome failure={failure} />
-        <div className="cfg-actions">
-          <button className="primary" type="submit">
-            {o ? t('cfg.save') : t('cfg.create')}
-          </button>
-          {o && (
-            <button type="button" className="danger" onClick={() => void remove()}>
-              {t('cfg.delete')}
-            </button>
-          )}
-        </div>
+        <SaveOrDelete existing={!!o} onDelete={() => void remove()} />
       </form>
     </div>
   );

@@ -6,7 +6,7 @@ import { api, get, post, put } from '../../../api';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure } from './common';
+import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure, SaveOrDelete } from './common';
 
 export interface TicketField {
   id: number;
@@ -262,16 +262,7 @@ function FieldForm(props: { field: TicketField | null; onChange: () => void }) {
         {check('visible_in_portal', 'cfg.fields.visibleInPortal')}
         {check('editable_in_portal', 'cfg.fields.editableInPortal')}
         <Outcome failure={failure} />
-        <div className="cfg-actions">
-          <button className="primary" type="submit">
-            {f ? t('cfg.save') : t('cfg.create')}
-          </button>
-          {f && (
-            <button type="button" className="danger" onClick={() => void remove()}>
-              {t('cfg.delete')}
-            </button>
-          )}
-        </div>
+        <SaveOrDelete existing={!!f} onDelete={() => void remove()} />
       </form>
     </div>
   );

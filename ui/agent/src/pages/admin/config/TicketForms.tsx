@@ -5,7 +5,7 @@ import { api, get, post, put } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure } from './common';
+import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure, SaveOrDelete } from './common';
 import { typeLabel, type TicketField } from './TicketFields';
 
 interface TicketForm {
@@ -213,16 +213,7 @@ function FormEditor(props: { form: TicketForm | null; fields: TicketField[]; onC
           {t('cfg.forms.endUserVisible')}
         </label>
         <Outcome failure={failure} />
-        <div className="cfg-actions">
-          <button className="primary" type="submit">
-            {f ? t('cfg.save') : t('cfg.create')}
-          </button>
-          {f && (
-            <button type="button" className="danger" onClick={() => void remove()}>
-              {t('cfg.delete')}
-            </button>
-          )}
-        </div>
+        <SaveOrDelete existing={!!f} onDelete={() => void remove()} />
       </form>
     </div>
   );

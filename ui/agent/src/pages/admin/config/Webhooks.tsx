@@ -5,7 +5,7 @@ import { api, get, post } from '../../../api';
 import { formatDate, useI18n } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure } from './common';
+import { Field, Loading, Outcome, confirmed, failureOf, noFailure, useLoad, type Failure, SaveOrDelete } from './common';
 
 interface Webhook {
   id: string;
@@ -258,16 +258,7 @@ function WebhookPage(props: { webhook: Webhook | null; onChange: () => void }) {
           </div>
         )}
         <Outcome failure={failure} />
-        <div className="cfg-actions">
-          <button className="primary" type="submit">
-            {w ? t('cfg.save') : t('cfg.create')}
-          </button>
-          {w && (
-            <button type="button" className="danger" onClick={() => void remove()}>
-              {t('cfg.delete')}
-            </button>
-          )}
-        </div>
+        <SaveOrDelete existing={!!w} onDelete={() => void remove()} />
       </form>
       {w && <TestRequest webhook={w} />}
       {w && <SigningSecret webhook={w} />}

@@ -110,3 +110,20 @@ export function Loading(props: { error: string | null }) {
 export function confirmed(text: string): boolean {
   return window.confirm(text);
 }
+
+// An editor's buttons: Save (Create for a new record) and, for an existing one, Delete.
+export function SaveOrDelete(props: { existing: boolean; onDelete: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="cfg-actions">
+      <button className="primary" type="submit">
+        {props.existing ? t('cfg.save') : t('cfg.create')}
+      </button>
+      {props.existing && (
+        <button type="button" className="danger" onClick={props.onDelete}>
+          {t('cfg.delete')}
+        </button>
+      )}
+    </div>
+  );
+}

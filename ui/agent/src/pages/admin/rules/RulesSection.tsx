@@ -22,6 +22,7 @@ import {
   type ConditionRow,
   type Definitions,
 } from './builder';
+import { ListFrame, SaveBar } from './frame';
 import './rules.css';
 
 export type RuleKind = 'trigger' | 'automation' | 'view' | 'macro';
@@ -162,74 +163,70 @@ function RuleList(props: { kind: RuleKind }) {
 
   const catName = (id: string | null | undefined) => categories.find((c) => c.id === id)?.name ?? '';
   return (
-    <section className="rules" aria-labelledby="rules-heading">
-      <div className="rules-head">
-        <h1 id="rules-heading">{t(k.title)}</h1>
-        <a className="button primary" href={`${BASE}/admin/${k.section}/new`} onClick={onLinkClick}>
-          {t(k.newLabel)}
-        </a>
-      </div>
-      {error && <p role="alert" className="error">{error}</p>}
-      <p role="status" className="visually-hidden">{status}</p>
-      {rules === null && !error && <p role="status">{t('app.loading')}</p>}
-      {rules && rules.length === 0 && <p>{t('rules.empty')}</p>}
-      {rules && rules.length > 0 && (
-        <table className="rules-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.col.position')}</th>
-              <th scope="col">{t('rules.col.title')}</th>
-              {props.kind === 'trigger' && <th scope="col">{t('rules.col.category')}</th>}
-              <th scope="col">{t('rules.col.status')}</th>
-              <th scope="col">{t('rules.col.actions')}</th>
+    <ListFrame
+      headingId="rules-heading"
+      title={t(k.title)}
+      newHref={`${BASE}/admin/${k.section}/new`}
+      newLabel={t(k.newLabel)}
+      error={error}
+      status={status}
+      count={rules === null ? null : rules.length}
+    >
+      <table className="rules-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('rules.col.position')}</th>
+            <th scope="col">{t('rules.col.title')}</th>
+            {props.kind === 'trigger' && <th scope="col">{t('rules.col.category')}</th>}
+            <th scope="col">{t('rules.col.status')}</th>
+            <th scope="col">{t('rules.col.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(rules ?? []).map((r, i, all) => (
+            <tr key={r.id} data-rule-id={r.id} className={r.active ? '' : 'inactive'}>
+              <td>{i + 1}</td>
+              <td>
+                <a href={`${BASE}/admin/${k.section}/${r.id}`} onClick={onLinkClick}>
+                  {r.title}
+                </a>
+                {rowError?.id === r.id && (
+                  <span className="field-error" role="alert">
+                    {rowError.text}
+                  </span>
+                )}
+              </td>
+              {props.kind === 'trigger' && <td>{catName(r.category_id)}</td>}
+              <td>
+                <span className={r.active ? 'badge active' : 'badge inactive'}>{r.active ? t('rules.active') : t('rules.inactive')}</span>
+              </td>
+              <td className="rule-actions">
+                <button type="button" className="up" disabled={busy || i === 0} onClick={() => void move(i, -1)}>
+                  <span aria-hidden="true">↑</span>
+                  <span className="visually-hidden">{t('rules.moveUp', { title: r.title })}</span>
+                </button>
+                <button type="button" className="down" disabled={busy || i === all.length - 1} onClick={() => void move(i, 1)}>
+                  <span aria-hidden="true">↓</span>
+                  <span className="visually-hidden">{t('rules.moveDown', { title: r.title })}</span>
+                </button>
+                <a className="button" href={`${BASE}/admin/${k.section}/new?clone=${r.id}`} onClick={onLinkClick}>
+                  {t('rules.clone')}
+                  <span className="visually-hidden"> {r.title}</span>
+                </a>
+                <button type="button" onClick={() => void setActive(r, !r.active)}>
+                  {r.active ? t('rules.deactivate') : t('rules.activate')}
+                  <span className="visually-hidden"> {r.title}</span>
+                </button>
+                <button type="button" onClick={() => void remove(r)}>
+                  {t('rules.delete')}
+                  <span className="visually-hidden"> {r.title}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rules.map((r, i) => (
-              <tr key={r.id} data-rule-id={r.id} className={r.active ? '' : 'inactive'}>
-                <td>{i + 1}</td>
-                <td>
-                  <a href={`${BASE}/admin/${k.section}/${r.id}`} onClick={onLinkClick}>
-                    {r.title}
-                  </a>
-                  {rowError?.id === r.id && (
-                    <span className="field-error" role="alert">
-                      {rowError.text}
-                    </span>
-                  )}
-                </td>
-                {props.kind === 'trigger' && <td>{catName(r.category_id)}</td>}
-                <td>
-                  <span className={r.active ? 'badge active' : 'badge inactive'}>{r.active ? t('rules.active') : t('rules.inactive')}</span>
-                </td>
-                <td className="rule-actions">
-                  <button type="button" className="up" disabled={busy || i === 0} onClick={() => void move(i, -1)}>
-                    <span aria-hidden="true">↑</span>
-                    <span className="visually-hidden">{t('rules.moveUp', { title: r.title })}</span>
-                  </button>
-                  <button type="button" className="down" disabled={busy || i === rules.length - 1} onClick={() => void move(i, 1)}>
-                    <span aria-hidden="true">↓</span>
-                    <span className="visually-hidden">{t('rules.moveDown', { title: r.title })}</span>
-                  </button>
-                  <a className="button" href={`${BASE}/admin/${k.section}/new?clone=${r.id}`} onClick={onLinkClick}>
-                    {t('rules.clone')}
-                    <span className="visually-hidden"> {r.title}</span>
-                  </a>
-                  <button type="button" onClick={() => void setActive(r, !r.active)}>
-                    {r.active ? t('rules.deactivate') : t('rules.activate')}
-                    <span className="visually-hidden"> {r.title}</span>
-                  </button>
-                  <button type="button" onClick={() => void remove(r)}>
-                    {t('rules.delete')}
-                    <span className="visually-hidden"> {r.title}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </ListFrame>
   );
 }
 
@@ -461,17 +458,7 @@ function RuleEditor(props: { kind: RuleKind; id: number | null; cloneOf: number 
           <FieldError id={`${uid}-out-err`} text={errors.output} />
         </fieldset>
       )}
-      {general && (
-        <p className="error" role="alert">
-          {general}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {t('rules.save')}
-        </button>
-        <span role="status">{saved}</span>
-      </div>
+      <SaveBar general={general} saving={saving} saved={saved} />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
 import { FieldError } from './builder';
 import { ZONES } from './zones';
+import { ListFrame, SaveBar } from './frame';
 import './rules.css';
 
 interface Interval {
@@ -104,55 +105,51 @@ function ScheduleList() {
   };
   const hoursPerWeek = (s: Schedule) => Math.round(s.intervals.reduce((n, i) => n + i.end_time - i.start_time, 0) / 6) / 10;
   return (
-    <section className="rules" aria-labelledby="sched-heading">
-      <div className="rules-head">
-        <h1 id="sched-heading">{t('rules.schedules')}</h1>
-        <a className="button primary" href={`${BASE}/admin/schedules/new`} onClick={onLinkClick}>
-          {t('rules.new.schedule')}
-        </a>
-      </div>
-      <p className="hint">{t('rules.schedule.hint')}</p>
-      {error && <p role="alert" className="error">{error}</p>}
-      <p role="status" className="visually-hidden">{status}</p>
-      {list === null && !error && <p role="status">{t('app.loading')}</p>}
-      {list && list.length === 0 && <p>{t('rules.empty')}</p>}
-      {list && list.length > 0 && (
-        <table className="rules-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.schedule.name')}</th>
-              <th scope="col">{t('rules.schedule.zone')}</th>
-              <th scope="col">{t('rules.schedule.hours')}</th>
-              <th scope="col">{t('rules.col.actions')}</th>
+    <ListFrame
+      headingId="sched-heading"
+      title={t('rules.schedules')}
+      newHref={`${BASE}/admin/schedules/new`}
+      newLabel={t('rules.new.schedule')}
+      hint={t('rules.schedule.hint')}
+      error={error}
+      status={status}
+      count={list === null ? null : list.length}
+    >
+      <table className="rules-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('rules.schedule.name')}</th>
+            <th scope="col">{t('rules.schedule.zone')}</th>
+            <th scope="col">{t('rules.schedule.hours')}</th>
+            <th scope="col">{t('rules.col.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list ?? []).map((s) => (
+            <tr key={s.id} data-rule-id={s.id}>
+              <td>
+                <a href={`${BASE}/admin/schedules/${s.id}`} onClick={onLinkClick}>
+                  {s.name}
+                </a>
+                {rowError?.id === s.id && (
+                  <span className="field-error" role="alert">
+                    {rowError.text}
+                  </span>
+                )}
+              </td>
+              <td>{s.time_zone}</td>
+              <td>{hoursPerWeek(s)}</td>
+              <td className="rule-actions">
+                <button type="button" onClick={() => void remove(s)}>
+                  {t('rules.delete')}
+                  <span className="visually-hidden"> {s.name}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.map((s) => (
-              <tr key={s.id} data-rule-id={s.id}>
-                <td>
-                  <a href={`${BASE}/admin/schedules/${s.id}`} onClick={onLinkClick}>
-                    {s.name}
-                  </a>
-                  {rowError?.id === s.id && (
-                    <span className="field-error" role="alert">
-                      {rowError.text}
-                    </span>
-                  )}
-                </td>
-                <td>{s.time_zone}</td>
-                <td>{hoursPerWeek(s)}</td>
-                <td className="rule-actions">
-                  <button type="button" onClick={() => void remove(s)}>
-                    {t('rules.delete')}
-                    <span className="visually-hidden"> {s.name}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </ListFrame>
   );
 }
 
@@ -387,17 +384,7 @@ function ScheduleEditor(props: { id: number | null }) {
           {t('rules.schedule.addHoliday')}
         </button>
       </fieldset>
-      {general && (
-        <p className="error" role="alert">
-          {general}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {t('rules.save')}
-        </button>
-        <span role="status">{saved}</span>
-      </div>
+      <SaveBar general={general} saving={saving} saved={saved} />
     </form>
   );
 }

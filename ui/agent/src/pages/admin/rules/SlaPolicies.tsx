@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
 import { ConditionList, FieldError, conditionsFromApi, conditionsToApi, rowErrors, type ConditionRow, type Definition } from './builder';
+import { ListFrame, SaveBar } from './frame';
 import './rules.css';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -96,63 +97,59 @@ function PolicyList() {
   };
 
   return (
-    <section className="rules" aria-labelledby="sla-heading">
-      <div className="rules-head">
-        <h1 id="sla-heading">{t('rules.slas')}</h1>
-        <a className="button primary" href={`${BASE}/admin/slas/new`} onClick={onLinkClick}>
-          {t('rules.new.sla')}
-        </a>
-      </div>
-      <p className="hint">{t('rules.sla.hint')}</p>
-      {error && <p role="alert" className="error">{error}</p>}
-      <p role="status" className="visually-hidden">{status}</p>
-      {list === null && !error && <p role="status">{t('app.loading')}</p>}
-      {list && list.length === 0 && <p>{t('rules.empty')}</p>}
-      {list && list.length > 0 && (
-        <table className="rules-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.col.position')}</th>
-              <th scope="col">{t('rules.col.title')}</th>
-              <th scope="col">{t('rules.sla.targets')}</th>
-              <th scope="col">{t('rules.col.actions')}</th>
+    <ListFrame
+      headingId="sla-heading"
+      title={t('rules.slas')}
+      newHref={`${BASE}/admin/slas/new`}
+      newLabel={t('rules.new.sla')}
+      hint={t('rules.sla.hint')}
+      error={error}
+      status={status}
+      count={list === null ? null : list.length}
+    >
+      <table className="rules-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('rules.col.position')}</th>
+            <th scope="col">{t('rules.col.title')}</th>
+            <th scope="col">{t('rules.sla.targets')}</th>
+            <th scope="col">{t('rules.col.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list ?? []).map((p, i, all) => (
+            <tr key={p.id} data-rule-id={p.id}>
+              <td>{i + 1}</td>
+              <td>
+                <a href={`${BASE}/admin/slas/${p.id}`} onClick={onLinkClick}>
+                  {p.title}
+                </a>
+                {rowError?.id === p.id && (
+                  <span className="field-error" role="alert">
+                    {rowError.text}
+                  </span>
+                )}
+              </td>
+              <td>{p.policy_metrics.length}</td>
+              <td className="rule-actions">
+                <button type="button" className="up" disabled={busy || i === 0} onClick={() => void move(i, -1)}>
+                  <span aria-hidden="true">↑</span>
+                  <span className="visually-hidden">{t('rules.moveUp', { title: p.title })}</span>
+                </button>
+                <button type="button" className="down" disabled={busy || i === all.length - 1} onClick={() => void move(i, 1)}>
+                  <span aria-hidden="true">↓</span>
+                  <span className="visually-hidden">{t('rules.moveDown', { title: p.title })}</span>
+                </button>
+                <button type="button" onClick={() => void remove(p)}>
+                  {t('rules.delete')}
+                  <span className="visually-hidden"> {p.title}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.map((p, i) => (
-              <tr key={p.id} data-rule-id={p.id}>
-                <td>{i + 1}</td>
-                <td>
-                  <a href={`${BASE}/admin/slas/${p.id}`} onClick={onLinkClick}>
-                    {p.title}
-                  </a>
-                  {rowError?.id === p.id && (
-                    <span className="field-error" role="alert">
-                      {rowError.text}
-                    </span>
-                  )}
-                </td>
-                <td>{p.policy_metrics.length}</td>
-                <td className="rule-actions">
-                  <button type="button" className="up" disabled={busy || i === 0} onClick={() => void move(i, -1)}>
-                    <span aria-hidden="true">↑</span>
-                    <span className="visually-hidden">{t('rules.moveUp', { title: p.title })}</span>
-                  </button>
-                  <button type="button" className="down" disabled={busy || i === list.length - 1} onClick={() => void move(i, 1)}>
-                    <span aria-hidden="true">↓</span>
-                    <span className="visually-hidden">{t('rules.moveDown', { title: p.title })}</span>
-                  </button>
-                  <button type="button" onClick={() => void remove(p)}>
-                    {t('rules.delete')}
-                    <span className="visually-hidden"> {p.title}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </ListFrame>
   );
 }
 
@@ -337,17 +334,7 @@ function PolicyEditor(props: { id: number | null }) {
         </div>
         <FieldError id={`${uid}-pm-err`} text={errors.policy_metrics} />
       </fieldset>
-      {general && (
-        <p className="error" role="alert">
-          {general}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {t('rules.save')}
-        </button>
-        <span role="status">{saved}</span>
-      </div>
+      <SaveBar general={general} saving={saving} saved={saved} />
     </form>
   );
 }
