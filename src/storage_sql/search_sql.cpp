@@ -603,6 +603,19 @@ bool FiltersCovered(const SearchRequest& r) {
   return true;
 }
 
+// A page of (id, created_at) rows read with LIMIT limit + 1: the extra row says there is
+// more.
+Result<SearchPage> TakePage(Result<std::vector<Row>> rows, int limit, SearchPage& out) {
+  if (!rows.ok()) return std::move(rows).TakeStatus();
+  out.has_more = static_cast<int>(rows->size()) > limit;
+  if (out.has_more) rows->pop_back();
+  for (const auto& row : *rows) {
+    out.ids.push_back(row.Int(0));
+    out.created_at.push_back(row.Int(1));
+  }
+  return std::move(out);
+}
+
 // Whether the caller's access rule is the account and the deletion state alone (admins,
 // agents who see every ticket): what the `meta` tokens xa and xd1 say exactly.
 bool PlainAccess(const TicketFilter& f) {
@@ -763,8 +776,7 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
     // every ticket, says nothing.
     auto accounts = c.Query("SELECT COUNT(*), MIN(id) FROM accounts", {});
     if (!accounts.ok()) return std::move(accounts).TakeStatus();
-    const bool only_account =
-        (*accounts)[0].Int(0) == 1 && (*accounts)[0].Int(1) == account.value;
+    const bool only_account = (*accounts)[0].Int(0) == 1 && (*accounts)[0].Int(1) == account.value;
     const std::string exact =
         ExactMatch(text.positive, text.negative, groups, account, only_account, r.filter.deleted);
     SearchPage out;
@@ -784,14 +796,7 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
         "DESC",
         {static_cast<std::int64_t>(comp.positive_phrases()), exact,
          static_cast<std::int64_t>(limit + 1), static_cast<std::int64_t>(page.offset)});
-    if (!rows.ok()) return std::move(rows).TakeStatus();
-    out.has_more = static_cast<int>(rows->size()) > limit;
-    if (out.has_more) rows->pop_back();
-    for (const auto& row : *rows) {
-      out.ids.push_back(row.Int(0));
-      out.created_at.push_back(row.Int(1));
-    }
-    return out;
+    return TakePage(std::move(rows), limit, out);
   }
 
   // Text: SQLite one MATCH; PostgreSQL one tsquery per column.
@@ -982,14 +987,7 @@ Result<SearchPage> Run(Connection& c, Kind kind, AccountId account, const Search
   p.emplace_back(static_cast<std::int64_t>(limit + 1));
   p.emplace_back(static_cast<std::int64_t>(page.offset));
   auto rows = c.Query(sql, p);
-  if (!rows.ok()) return std::move(rows).TakeStatus();
-  out.has_more = static_cast<int>(rows->size()) > limit;
-  if (out.has_more) rows->pop_back();
-  for (const auto& row : *rows) {
-    out.ids.push_back(row.Int(0));
-    out.created_at.push_back(row.Int(1));
-  }
-  return out;
+  return TakePage(std::move(rows), limit, out);
 }
 
 Status Replace(Connection& c, Kind kind, AccountId account, std::int64_t id,
