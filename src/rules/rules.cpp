@@ -518,8 +518,7 @@ json::array ConditionValues(const FieldSpec& f, const Catalog& c) {
   json::array v;
   switch (f.value_kind) {
     case ValueKind::kStatus:
-      for (auto s : {"new", "open", "pending", "hold", "solved", "closed"})
-        v.push_back(Named(s));
+      for (auto s : {"new", "open", "pending", "hold", "solved", "closed"}) v.push_back(Named(s));
       break;
     case ValueKind::kPriority:
       v.push_back(Value("", "-"));
