@@ -181,6 +181,37 @@ test('an organization with its users and tickets; groups with their agents; the 
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
+test('organizations on a profile: one added by its name, made the default, the other removed', async () => {
+  const second = (await api('POST', '/api/v2/organizations.json', { organization: { name: `Crèmerie ${process.pid}` } })).organization;
+  await page.goto(`${srv.url}/agent/users/${target.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Zoé Keeper' }).waitFor();
+  const box = page.getByLabel('Organization', { exact: true });
+  // A name that is no organization is refused next to the field.
+  await box.fill('Nowhere at all');
+  await page.getByRole('button', { name: 'Add to the organization' }).click();
+  await page.getByText('Choose an organization from the list.').waitFor();
+  await box.fill(second.name.slice(0, 6));
+  await box.fill(second.name);
+  await page.waitForFunction(
+    (name) => [...document.querySelectorAll('datalist option')].some((o) => o.value === name),
+    second.name,
+  );
+  await page.getByRole('button', { name: 'Add to the organization' }).click();
+  await page.getByRole('link', { name: second.name }).waitFor();
+  await page.getByRole('button', { name: `Make ${second.name} the default organization` }).click();
+  await page.getByRole('button', { name: `Make ${org.name} the default organization` }).waitFor();
+  assert.equal((await api('GET', `/api/v2/users/${target.id}.json`)).user.organization_id, second.id);
+  await screenshot(page, 'people-organizations');
+
+  await page.getByRole('button', { name: `Remove from ${org.name}` }).click();
+  await page.getByRole('link', { name: org.name }).waitFor({ state: 'detached' });
+  const left = (await api('GET', `/api/v2/users/${target.id}/organizations.json`)).organizations.map((o) => o.id);
+  assert.deepEqual(left, [second.id]);
+  assert.deepEqual(await seriousViolations(page), []);
+  // Back as it was for the tests after this one.
+  await api('POST', '/api/v2/organization_memberships.json', { organization_membership: { user_id: target.id, organization_id: org.id } });
+});
+
 test('forgot password: the e-mailed link sets a new password once, then sign in', async () => {
   const who = await srv.createUserWithPassword({ role: 'agent', name: 'Oubli Agent' });
   const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });

@@ -7,7 +7,8 @@ import { ApiError, api, get, post, put, type User } from '../../api';
 import { formatDate, useI18n, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import type { PageProps } from '../routes';
-import { errorText, FieldError, Link, TicketTable, type TicketRow } from './common';
+import { errorText, FieldError, TicketTable, type TicketRow } from './common';
+import { UserOrganizations, type Org } from './UserOrganizations';
 
 interface Profile {
   id: number;
@@ -48,11 +49,6 @@ interface Related {
   requested_tickets: number;
   ccd_tickets: number;
   organizations: number;
-}
-
-interface Org {
-  id: number;
-  name: string;
 }
 
 interface Form {
@@ -350,21 +346,13 @@ export default function UserProfile(props: PageProps) {
 
         <aside className="people-side">
           <Identities userId={id} identities={identities} canEdit={canEdit} onChanged={load} />
-          <section className="people-block" aria-labelledby={fid('orgs-h')}>
-            <h2 id={fid('orgs-h')}>{t('people.organizations')}</h2>
-            {orgs.length === 0 ? (
-              <p>{t('people.noOrganizations')}</p>
-            ) : (
-              <ul className="plain-list">
-                {orgs.map((o) => (
-                  <li key={o.id}>
-                    <Link to={`/organizations/${o.id}`}>{o.name}</Link>
-                    {o.id === user.organization_id && orgs.length > 1 && <span className="badge">{t('people.default')}</span>}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <UserOrganizations
+            userId={id}
+            orgs={orgs}
+            defaultId={user.organization_id}
+            canEdit={canEdit}
+            onChanged={load}
+          />
           {canMerge && related && (
             <MergeSection source={user} me={me} identities={identities.length} related={related} />
           )}
