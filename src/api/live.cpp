@@ -111,11 +111,23 @@ void LiveHub::OnEvent(const std::string& event) {
     }
     return;
   }
-  if (*type != "ticket") return;
   auto id_of = [&](const char* key) -> std::int64_t {
     const json::value* f = e.if_contains(key);
     return f != nullptr && f->is_int64() ? f->as_int64() : 0;
   };
+  if (*type == "broadcast") {
+    // An agent broadcast: to the account's agents and admins; each reads its own list.
+    auto text = std::make_shared<const std::string>(json::serialize(
+        json::object{{"type", "broadcast"}, {"broadcast_id", id_of("broadcast_id")}}));
+    std::lock_guard lock(mu_);
+    auto it = viewers_.find(id_of("account_id"));
+    if (it == viewers_.end()) return;
+    for (const auto& [id, viewer] : it->second) {
+      if (viewer->actor.is_staff()) viewer->conn->Send(text);
+    }
+    return;
+  }
+  if (*type != "ticket") return;
   domain::Ticket t;
   t.account_id = AccountId(id_of("account_id"));
   t.id = TicketId(id_of("ticket_id"));

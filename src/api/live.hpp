@@ -7,6 +7,7 @@
 // messages carry ids only; a screen fetches what changed through the API.
 //   {"type":"ticket.created"|"ticket.updated"|"ticket.deleted","ticket_id":42,
 //    "updated_at":"2026-11-21T09:30:00Z"}
+//   {"type":"broadcast","broadcast_id":9}   an agent broadcast was sent (agents and admins)
 //   {"type":"resync"}   events may have been missed: refetch what is shown
 //   {"type":"hello","user_id":7}   once, when the connection opens
 // A client message "ping" is answered "pong".

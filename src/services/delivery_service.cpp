@@ -1220,6 +1220,9 @@ Result<storage::Broadcast> DeliveryService::CreateBroadcast(
     auto id = tx.delivery().InsertBroadcast(b, recipients);
     if (!id.ok()) return id.status();
     b.id = *id;
+    // Live: the account's agents hear of it at once (ids only; each reads its own list).
+    tx.Publish(json::serialize(json::object{
+        {"type", "broadcast"}, {"account_id", ctx.account().value}, {"broadcast_id", b.id}}));
     const std::string html = NewlinesToBr(html::EscapeHtml(message));
     for (UserId u : recipients) {
       json::object mail{

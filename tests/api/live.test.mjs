@@ -64,6 +64,30 @@ test('an end user only hears of their own requests', async () => {
   live.ws.close();
 });
 
+test('an agent broadcast is announced to agents and admins, not to end users', async () => {
+  const { auth: agentAuth } = await srv.createUserWithPassword({ role: 'agent' });
+  const { auth: endAuth } = await srv.createUserWithPassword({ role: 'end-user' });
+  const agent = await openLive(srv, { Authorization: srv.authHeader(agentAuth) });
+  const endUser = await openLive(srv, { Authorization: srv.authHeader(endAuth) });
+  assert.ok(agent.ws && endUser.ws);
+  await agent.next((m) => m.type === 'hello');
+  await endUser.next((m) => m.type === 'hello');
+  const b = await srv.createRecord('/api/v2/agent_broadcasts.json', 'agent_broadcast', {
+    subject: 'Disruption', message: 'Phones are down.',
+  });
+  const ev = await agent.next((m) => m.type === 'broadcast');
+  assert.deepEqual(ev, { type: 'broadcast', broadcast_id: b.id }, 'ids only');
+  // The end user hears of their own ticket, and of no broadcast before it.
+  const own = await srv.createRecord('/api/v2/tickets.json', 'ticket', {
+    subject: 'after the broadcast', requester_id: (await srv.get('/api/v2/users/me.json', { auth: endAuth })).json.user.id,
+    comment: { body: 'z' },
+  });
+  const first = await endUser.next((m) => m.type !== 'hello');
+  assert.equal(first.ticket_id, own.id, `not ${JSON.stringify(first)}`);
+  agent.ws.close();
+  endUser.ws.close();
+});
+
 test('a browser session connects from its own origin only', async () => {
   const { auth } = await srv.createUserWithPassword({ role: 'agent' });
   const res = await srv.post('/access/login', { email: auth.email, password: USER_PASSWORD }, { auth: 'none' });

@@ -109,6 +109,20 @@ test('an unread broadcast shows as a banner and goes away once marked read', asy
   assert.equal(await page.getByRole('button', { name: 'Mark as read' }).count(), 0);
 });
 
+test('a broadcast sent while the workspace is open shows at once (live channel, not the minute poll)', async () => {
+  const sentAt = Date.now();
+  const now = (
+    await api('POST', '/api/v2/agent_broadcasts.json', {
+      agent_broadcast: { subject: 'Phones are down', message: 'Answer by e-mail until further notice.' },
+    })
+  ).agent_broadcast;
+  const banner = page.locator(`.broadcast-banner[data-broadcast="${now.id}"]`);
+  await banner.getByRole('heading', { name: 'Phones are down' }).waitFor({ timeout: 15_000 });
+  assert.ok(Date.now() - sentAt < 30_000, 'well before the 60 s poll');
+  await banner.getByRole('button', { name: 'Mark as read' }).click();
+  await banner.waitFor({ state: 'detached' });
+});
+
 test('the profile shows identities, tickets and fields; a bad field value is refused next to the field', async () => {
   await page.goto(`${srv.url}/agent/users/${source.id}`);
   await page.getByRole('heading', { level: 1, name: 'Sam Duplicate' }).waitFor();

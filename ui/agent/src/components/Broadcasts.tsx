@@ -56,10 +56,17 @@ export function PeopleHeader(props: { user: User }) {
     void load();
     const timer = window.setInterval(() => void load(), 60000);
     const onChanged = () => void load();
+    // A broadcast sent now arrives on the live channel; "resync" after a reconnection.
+    const onLive = (e: Event) => {
+      const type = (e as CustomEvent<LiveEvent>).detail?.type;
+      if (type === 'broadcast' || type === 'resync') void load();
+    };
     window.addEventListener(BROADCASTS_CHANGED, onChanged);
+    window.addEventListener(LIVE_EVENT, onLive);
     return () => {
       window.clearInterval(timer);
       window.removeEventListener(BROADCASTS_CHANGED, onChanged);
+      window.removeEventListener(LIVE_EVENT, onLive);
     };
   }, [load]);
 
