@@ -6,6 +6,7 @@
 #include "comptoir/common/crypto.hpp"
 #include "comptoir/common/log.hpp"
 #include "comptoir/domain/validation.hpp"
+#include "comptoir/html/sanitize.hpp"
 #include "comptoir/services/user_service.hpp"
 
 namespace comptoir::services {
@@ -34,65 +35,51 @@ std::int64_t Int(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_int64() ? v->as_int64() : 0;
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 struct ResetMail {
   std::string subject, text, html;
 };
 
+// The words of the e-mail in one language.
+struct ResetWords {
+  const char* subject;
+  const char* hello;      // then the name and ","
+  const char* intro;      // then the minutes
+  const char* intro_end;  // after the minutes
+  const char* outro;
+  const char* link_text;
+};
+
+constexpr ResetWords kFrench{
+    "Réinitialiser votre mot de passe",
+    "Bonjour ",
+    "Quelqu'un (vous, sans doute) a demandé à réinitialiser votre mot de passe. Ce lien sert "
+    "une seule fois et expire dans ",
+    " minutes :",
+    "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
+    "Choisir un nouveau mot de passe"};
+constexpr ResetWords kEnglish{
+    "Reset your password",
+    "Hello ",
+    "Someone (probably you) asked to reset your password. This link works once and expires in ",
+    " minutes:",
+    "If you did not ask for it, ignore this message: your password stays the same.",
+    "Choose a new password"};
+
 // The e-mail in the user's language (French or English).
 ResetMail Compose(std::string_view locale, std::string_view name, const std::string& link,
                   std::int64_t minutes) {
-  const bool fr = locale.substr(0, 2) == "fr";
-  const std::string mins = std::to_string(minutes);
+  const ResetWords& w = locale.substr(0, 2) == "fr" ? kFrench : kEnglish;
+  std::string hello = w.hello;
+  hello.append(name).append(",");
+  std::string intro = w.intro;
+  intro.append(std::to_string(minutes)).append(w.intro_end);
+  const std::string outro = w.outro;
   ResetMail m;
-  if (fr) {
-    m.subject = "Réinitialiser votre mot de passe";
-    const std::string hello = "Bonjour " + std::string(name) + ",";
-    const std::string intro =
-        "Quelqu'un (vous, sans doute) a demandé à réinitialiser votre mot de passe. Ce lien "
-        "sert une seule fois et expire dans " +
-        mins + " minutes :";
-    const std::string outro =
-        "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.";
-    m.text = hello + "\n\n" + intro + "\n\n" + link + "\n\n" + outro + "\n";
-    m.html = "<p>" + HtmlEscape(hello) + "</p><p>" + HtmlEscape(intro) + "</p><p><a href=\"" +
-             HtmlEscape(link) + "\">Choisir un nouveau mot de passe</a></p><p>" +
-             HtmlEscape(outro) + "</p>";
-  } else {
-    m.subject = "Reset your password";
-    const std::string hello = "Hello " + std::string(name) + ",";
-    const std::string intro =
-        "Someone (probably you) asked to reset your password. This link works once and "
-        "expires in " +
-        mins + " minutes:";
-    const std::string outro =
-        "If you did not ask for it, ignore this message: your password stays the same.";
-    m.text = hello + "\n\n" + intro + "\n\n" + link + "\n\n" + outro + "\n";
-    m.html = "<p>" + HtmlEscape(hello) + "</p><p>" + HtmlEscape(intro) + "</p><p><a href=\"" +
-             HtmlEscape(link) + "\">Choose a new password</a></p><p>" + HtmlEscape(outro) + "</p>";
-  }
+  m.subject = w.subject;
+  m.text = hello + "\n\n" + intro + "\n\n" + link + "\n\n" + outro + "\n";
+  m.html = "<p>" + html::EscapeHtml(hello) + "</p><p>" + html::EscapeHtml(intro) +
+           "</p><p><a href=\"" + html::EscapeHtml(link) + "\">" + w.link_text + "</a></p><p>" +
+           html::EscapeHtml(outro) + "</p>";
   return m;
 }
 
