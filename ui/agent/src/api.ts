@@ -151,6 +151,11 @@ export interface Execution {
   previous_page: string | null;
 }
 
+// The values an agent may set (Zendesk's; "closed" is reached by automations only).
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved'] as const;
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
+
 export interface Ticket {
   id: number;
   subject: string;

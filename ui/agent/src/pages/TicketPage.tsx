@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
-  ApiError, get, put,
+  ApiError, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, get, put,
   type Audit, type Group, type Macro, type MacroResult, type User,
 } from '../api';
 import { errorText } from '../errors';
@@ -15,9 +15,6 @@ import { SlaBadge } from './ticket/SlaBadge';
 import type { FullComment, FullTicket } from './ticket/types';
 import './ticket/ticket.css';
 
-const STATUSES = ['new', 'open', 'pending', 'hold', 'solved'] as const;
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-const TYPES = ['question', 'incident', 'problem', 'task'] as const;
 
 interface Form {
   status: string;
@@ -380,7 +377,7 @@ export function TicketPage(props: {
             onChange={(e) => set({ status: e.target.value })}
             aria-describedby={describedBy('status')}
           >
-            {STATUSES.filter((s) => s !== 'new' || ticket.status === 'new').map((s) => (
+            {TICKET_STATUSES.filter((s) => s !== 'new' || ticket.status === 'new').map((s) => (
               <option key={s} value={s}>
                 {label('status', s)}
               </option>
@@ -390,7 +387,7 @@ export function TicketPage(props: {
           <label htmlFor={fid('priority')}>{t('ticket.priority')}</label>
           <select id={fid('priority')} value={form.priority} onChange={(e) => set({ priority: e.target.value })} aria-describedby={describedBy('priority')}>
             <option value="">{t('value.none')}</option>
-            {PRIORITIES.map((p) => (
+            {TICKET_PRIORITIES.map((p) => (
               <option key={p} value={p}>
                 {label('priority', p)}
               </option>
@@ -400,7 +397,7 @@ export function TicketPage(props: {
           <label htmlFor={fid('type')}>{t('ticket.type')}</label>
           <select id={fid('type')} value={form.type} onChange={(e) => set({ type: e.target.value })} aria-describedby={describedBy('type')}>
             <option value="">{t('value.none')}</option>
-            {TYPES.map((p) => (
+            {TICKET_TYPES.map((p) => (
               <option key={p} value={p}>
                 {label('type', p)}
               </option>

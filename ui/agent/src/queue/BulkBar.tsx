@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, get, put, type Group, type Macro, type MacroResult, type User } from '../api';
+import { ApiError, TICKET_PRIORITIES, TICKET_STATUSES, get, put, type Group, type Macro, type MacroResult, type User } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 
 // The bulk edit bar of a view: the changes for the selected tickets, sent as one
@@ -24,8 +24,8 @@ interface JobStatus {
   results: JobResult[] | null;
 }
 
-const STATUSES = ['open', 'pending', 'hold', 'solved'] as const;
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+// A ticket never goes back to "new".
+const STATUSES = TICKET_STATUSES.filter((s) => s !== 'new');
 const KEEP = '';
 const NONE = 'none';
 
@@ -163,7 +163,7 @@ export function BulkBar(props: { ids: number[]; onDone: (failed: number[]) => vo
               <label htmlFor="bulk-priority">{t('bulk.priority')}</label>
               <select id="bulk-priority" value={f.priority} onChange={set('priority')}>
                 <option value={KEEP}>{t('bulk.keep')}</option>
-                {PRIORITIES.map((x) => (
+                {TICKET_PRIORITIES.map((x) => (
                   <option key={x} value={x}>
                     {t(`priority.${x}` as MessageKey)}
                   </option>

@@ -13,15 +13,7 @@ export interface TicketRow {
 
 export { errorText } from '../../errors';
 
-// A field's error (from a 422's details), tied to its input by id.
-export function FieldError(props: { id: string; message?: string }) {
-  if (!props.message) return null;
-  return (
-    <span id={props.id} className="field-error" role="alert">
-      {props.message}
-    </span>
-  );
-}
+export { FieldError } from '../../components/FieldError';
 
 export function Link(props: { to: string; children: React.ReactNode; className?: string }) {
   return (

@@ -2,7 +2,7 @@
 // subject, first comment (public or internal), properties and form fields; created by
 // POST /api/v2/tickets, then opened.
 import { useEffect, useId, useState } from 'react';
-import { ApiError, get, post, type Group, type User } from '../../api';
+import { ApiError, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, get, post, type Group, type User } from '../../api';
 import { errorText } from '../../errors';
 import { useI18n, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
@@ -13,9 +13,6 @@ import { UserPicker } from './UserPicker';
 import type { Person } from './types';
 import './ticket.css';
 
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-const TYPES = ['question', 'incident', 'problem', 'task'] as const;
-const STATUSES = ['new', 'open', 'pending', 'hold', 'solved'] as const;
 
 export default function NewTicket(_props: PageProps) {
   const { t } = useI18n();
@@ -151,7 +148,7 @@ export default function NewTicket(_props: PageProps) {
           <div>
             <label htmlFor={fid('status')}>{t('ticket.status')}</label>
             <select id={fid('status')} value={status} onChange={(e) => setStatus(e.target.value)} aria-describedby={db('status')}>
-              {STATUSES.map((s) => (
+              {TICKET_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {label('status', s)}
                 </option>
@@ -163,7 +160,7 @@ export default function NewTicket(_props: PageProps) {
             <label htmlFor={fid('priority')}>{t('ticket.priority')}</label>
             <select id={fid('priority')} value={priority} onChange={(e) => setPriority(e.target.value)} aria-describedby={db('priority')}>
               <option value="">{t('value.none')}</option>
-              {PRIORITIES.map((p) => (
+              {TICKET_PRIORITIES.map((p) => (
                 <option key={p} value={p}>
                   {label('priority', p)}
                 </option>
@@ -175,7 +172,7 @@ export default function NewTicket(_props: PageProps) {
             <label htmlFor={fid('type')}>{t('ticket.type')}</label>
             <select id={fid('type')} value={type} onChange={(e) => setType(e.target.value)} aria-describedby={db('type')}>
               <option value="">{t('value.none')}</option>
-              {TYPES.map((p) => (
+              {TICKET_TYPES.map((p) => (
                 <option key={p} value={p}>
                   {label('type', p)}
                 </option>

@@ -7,11 +7,11 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { api, ApiError, get, post, put } from '../../../api';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
+import { FieldError } from '../../../components/FieldError';
 import type { SectionProps } from '../sections';
 import {
   ActionList,
   ConditionList,
-  FieldError,
   actionsFromApi,
   actionsToApi,
   conditionsFromApi,
@@ -354,7 +354,7 @@ function RuleEditor(props: { kind: RuleKind; id: number | null; cloneOf: number 
       <h1 id={`${uid}-h`}>{t(headingKey, { kind: t(k.title) })}</h1>
       <label htmlFor={`${uid}-title`}>{t('rules.field.title')}</label>
       <input id={`${uid}-title`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby={errors.title ? `${uid}-title-err` : undefined} aria-invalid={errors.title ? true : undefined} />
-      <FieldError id={`${uid}-title-err`} text={errors.title} />
+      <FieldError id={`${uid}-title-err`} message={errors.title} />
       <label htmlFor={`${uid}-desc`}>{t('rules.field.description')}</label>
       <input id={`${uid}-desc`} type="text" value={description} onChange={(e) => setDescription(e.target.value)} />
       {props.kind === 'trigger' && (
@@ -368,7 +368,7 @@ function RuleEditor(props: { kind: RuleKind; id: number | null; cloneOf: number 
               </option>
             ))}
           </select>
-          <FieldError id={`${uid}-cat-err`} text={errors.category_id} />
+          <FieldError id={`${uid}-cat-err`} message={errors.category_id} />
         </>
       )}
       <div className="check">
@@ -455,7 +455,7 @@ function RuleEditor(props: { kind: RuleKind; id: number | null; cloneOf: number 
               <option value="desc">{t('rules.view.desc')}</option>
             </select>
           </div>
-          <FieldError id={`${uid}-out-err`} text={errors.output} />
+          <FieldError id={`${uid}-out-err`} message={errors.output} />
         </fieldset>
       )}
       <SaveBar general={general} saving={saving} saved={saved} />

@@ -9,7 +9,7 @@ import { api, ApiError, get, post, put } from '../../../api';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { FieldError } from './builder';
+import { FieldError } from '../../../components/FieldError';
 import { ZONES } from './zones';
 import { ListFrame, SaveBar } from './frame';
 import './rules.css';
@@ -291,7 +291,7 @@ function ScheduleEditor(props: { id: number | null }) {
       <h1 id={`${uid}-h`}>{t(props.id ? 'rules.edit' : 'rules.create', { kind: t('rules.schedules') })}</h1>
       <label htmlFor={`${uid}-name`}>{t('rules.schedule.name')}</label>
       <input id={`${uid}-name`} type="text" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={errors.name ? `${uid}-name-err` : undefined} aria-invalid={errors.name ? true : undefined} />
-      <FieldError id={`${uid}-name-err`} text={errors.name} />
+      <FieldError id={`${uid}-name-err`} message={errors.name} />
       <label htmlFor={`${uid}-zone`}>{t('rules.schedule.zone')}</label>
       <select id={`${uid}-zone`} value={zone} onChange={(e) => setZone(e.target.value)} aria-describedby={errors.time_zone ? `${uid}-zone-err` : undefined} aria-invalid={errors.time_zone ? true : undefined}>
         {!zoneKnown && <option value={zone}>{zone}</option>}
@@ -301,12 +301,12 @@ function ScheduleEditor(props: { id: number | null }) {
           </option>
         ))}
       </select>
-      <FieldError id={`${uid}-zone-err`} text={errors.time_zone} />
+      <FieldError id={`${uid}-zone-err`} message={errors.time_zone} />
 
       <fieldset className="builder week" aria-describedby={errors.intervals ? `${uid}-iv-err` : undefined}>
         <legend>{t('rules.schedule.week')}</legend>
         <p className="hint">{t('rules.schedule.weekHint')}</p>
-        <FieldError id={`${uid}-iv-err`} text={errors.intervals} />
+        <FieldError id={`${uid}-iv-err`} message={errors.intervals} />
         {DAYS.map((day, d) => {
           const dayName = t(`rules.day.${day}` as MessageKey);
           return (
@@ -354,17 +354,17 @@ function ScheduleEditor(props: { id: number | null }) {
                 <div>
                   <label htmlFor={`${uid}-hol-${i}-name`}>{t('rules.holiday.name', { n })}</label>
                   <input id={`${uid}-hol-${i}-name`} type="text" value={h.name} onChange={(e) => setHoliday(i, { name: e.target.value })} aria-describedby={err('name') ? errId('name') : undefined} aria-invalid={err('name') ? true : undefined} />
-                  <FieldError id={errId('name')} text={err('name')} />
+                  <FieldError id={errId('name')} message={err('name')} />
                 </div>
                 <div>
                   <label htmlFor={`${uid}-hol-${i}-start`}>{t('rules.holiday.start', { n })}</label>
                   <input id={`${uid}-hol-${i}-start`} type="date" value={h.start_date} onChange={(e) => setHoliday(i, { start_date: e.target.value })} aria-describedby={err('start_date') ? errId('start_date') : undefined} aria-invalid={err('start_date') ? true : undefined} />
-                  <FieldError id={errId('start_date')} text={err('start_date')} />
+                  <FieldError id={errId('start_date')} message={err('start_date')} />
                 </div>
                 <div>
                   <label htmlFor={`${uid}-hol-${i}-end`}>{t('rules.holiday.end', { n })}</label>
                   <input id={`${uid}-hol-${i}-end`} type="date" value={h.end_date} onChange={(e) => setHoliday(i, { end_date: e.target.value })} aria-describedby={err('end_date') ? errId('end_date') : undefined} aria-invalid={err('end_date') ? true : undefined} />
-                  <FieldError id={errId('end_date')} text={err('end_date')} />
+                  <FieldError id={errId('end_date')} message={err('end_date')} />
                 </div>
                 <button
                   type="button"

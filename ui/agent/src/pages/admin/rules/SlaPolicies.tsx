@@ -8,7 +8,8 @@ import { api, ApiError, get, post, put } from '../../../api';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { BASE, navigate, onLinkClick } from '../../../router';
 import type { SectionProps } from '../sections';
-import { ConditionList, FieldError, conditionsFromApi, conditionsToApi, rowErrors, type ConditionRow, type Definition } from './builder';
+import { FieldError } from '../../../components/FieldError';
+import { ConditionList, conditionsFromApi, conditionsToApi, rowErrors, type ConditionRow, type Definition } from './builder';
 import { ListFrame, SaveBar } from './frame';
 import './rules.css';
 
@@ -271,7 +272,7 @@ function PolicyEditor(props: { id: number | null }) {
       <h1 id={`${uid}-h`}>{t(props.id ? 'rules.edit' : 'rules.create', { kind: t('rules.slas') })}</h1>
       <label htmlFor={`${uid}-title`}>{t('rules.field.title')}</label>
       <input id={`${uid}-title`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby={errors.title ? `${uid}-title-err` : undefined} aria-invalid={errors.title ? true : undefined} />
-      <FieldError id={`${uid}-title-err`} text={errors.title} />
+      <FieldError id={`${uid}-title-err`} message={errors.title} />
       <label htmlFor={`${uid}-desc`}>{t('rules.field.description')}</label>
       <input id={`${uid}-desc`} type="text" value={description} onChange={(e) => setDescription(e.target.value)} />
       <ConditionList which="all" legend={t('rules.builder.all')} defs={defs.all} rows={all} errors={errors} onChange={setAll} />
@@ -323,7 +324,7 @@ function PolicyEditor(props: { id: number | null }) {
                           <option value="business">{t('rules.sla.business')}</option>
                           <option value="calendar">{t('rules.sla.calendar')}</option>
                         </select>
-                        <FieldError id={errId} text={err} />
+                        <FieldError id={errId} message={err} />
                       </td>
                     );
                   })}
@@ -332,7 +333,7 @@ function PolicyEditor(props: { id: number | null }) {
             </tbody>
           </table>
         </div>
-        <FieldError id={`${uid}-pm-err`} text={errors.policy_metrics} />
+        <FieldError id={`${uid}-pm-err`} message={errors.policy_metrics} />
       </fieldset>
       <SaveBar general={general} saving={saving} saved={saved} />
     </form>

@@ -7,6 +7,7 @@
 import { useId } from 'react';
 import { ApiError } from '../../../api';
 import { useI18n } from '../../../i18n';
+import { FieldError } from '../../../components/FieldError';
 
 export interface DefValue {
   value: string | number | boolean;
@@ -121,14 +122,6 @@ export function rowErrors(e: unknown): { rows: Record<string, string>; general: 
   return { rows, general: placed ? null : e.message };
 }
 
-export function FieldError(props: { id: string; text: string | undefined }) {
-  if (!props.text) return null;
-  return (
-    <span className="field-error" id={props.id} role="alert">
-      {props.text}
-    </span>
-  );
-}
 
 function ValueControl(props: {
   def: Definition | undefined;
@@ -243,7 +236,7 @@ export function ConditionList(props: {
                 {t('rules.builder.remove')}
                 <span className="visually-hidden"> {t('rules.builder.conditionN', { n })}</span>
               </button>
-              <FieldError id={errId} text={err} />
+              <FieldError id={errId} message={err} />
             </li>
           );
         })}
@@ -333,7 +326,7 @@ export function ActionList(props: {
                 {t('rules.builder.remove')}
                 <span className="visually-hidden"> {t('rules.builder.actionN', { n })}</span>
               </button>
-              <FieldError id={errId} text={err} />
+              <FieldError id={errId} message={err} />
             </li>
           );
         })}
