@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, uniqueEmail, ADMIN_EMAIL, ADMIN_PASSWORD } from '../api/harness.mjs';
-import { launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
+import { launch, screenshot, seriousViolations, uiDir, signIn } from './browser.mjs';
 
 let srv;
 let chrome;
@@ -62,11 +62,7 @@ before(async () => {
   page = await context.newPage();
   page.on('dialog', (d) => void d.accept()); // the confirmations before deleting
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(`${srv.url}/agent/`);
-  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/agent\/views\//);
+  await signIn(page, srv.url, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
 });
 
 after(async () => {

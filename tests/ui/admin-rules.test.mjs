@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uniqueName } from '../api/harness.mjs';
-import { launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
+import { launch, screenshot, seriousViolations, uiDir, recordErrors, signIn } from './browser.mjs';
 
 let srv;
 let chrome;
@@ -29,14 +29,9 @@ before(async () => {
   chrome = await launch();
   context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  recordErrors(page, consoleErrors);
   page.on('dialog', (d) => void d.accept());
-  await page.goto(`${srv.url}/agent/signin`);
-  await page.getByLabel('Email').fill(srv.adminEmail);
-  await page.getByLabel('Password').fill(srv.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/agent\/views\/\d+/);
+  await signIn(page, srv.url, { email: srv.adminEmail, password: srv.adminPassword });
 });
 
 after(async () => {

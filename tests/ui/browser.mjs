@@ -61,3 +61,19 @@ export async function seriousViolations(page) {
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+// Records the page's script errors (console errors and uncaught exceptions) in `errors`,
+// for the "no script errors" test of each file.
+export function recordErrors(page, errors) {
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+}
+
+// Signs in through the sign-in form at `baseUrl` and waits for the first view.
+export async function signIn(page, baseUrl, { email, password }) {
+  await page.goto(`${baseUrl}/agent/signin`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/agent\/views\/\d+/);
+}

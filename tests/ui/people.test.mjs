@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uniqueEmail } from '../api/harness.mjs';
 import { startSmtpSink, waitFor } from '../api/receivers.mjs';
-import { launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
+import { launch, screenshot, seriousViolations, uiDir, signIn } from './browser.mjs';
 
 let srv;
 let smtp;
@@ -80,11 +80,7 @@ before(async () => {
   });
   page = await context.newPage();
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(`${srv.url}/agent/signin`);
-  await page.getByLabel('Email').fill(agent.auth.email);
-  await page.getByLabel('Password').fill(agent.auth.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/agent\/views\/\d+/);
+  await signIn(page, srv.url, agent.auth);
 });
 
 after(async () => {

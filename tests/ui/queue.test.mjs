@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uniqueEmail } from '../api/harness.mjs';
 import path from 'node:path';
-import { artifactsDir, launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
+import { artifactsDir, launch, screenshot, seriousViolations, uiDir, recordErrors, signIn } from './browser.mjs';
 
 let srv;
 let chrome;
@@ -59,13 +59,8 @@ before(async () => {
   chrome = await launch();
   context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(`${srv.url}/agent/`);
-  await page.getByLabel('Email').fill(agent.auth.email);
-  await page.getByLabel('Password').fill(agent.auth.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/agent\/views\/\d+/);
+  recordErrors(page, consoleErrors);
+  await signIn(page, srv.url, agent.auth);
 });
 
 after(async () => {

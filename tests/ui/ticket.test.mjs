@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uniqueEmail } from '../api/harness.mjs';
-import { launch, screenshot, seriousViolations, uiDir } from './browser.mjs';
+import { launch, screenshot, seriousViolations, uiDir, recordErrors, signIn } from './browser.mjs';
 
 const MAX_UPLOAD = 200_000;
 // A 2×2 PNG (red).
@@ -32,14 +32,6 @@ async function api(method, path, body) {
   const r = await srv.request(method, path, body === undefined ? {} : { body });
   assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
   return r.json;
-}
-
-async function signIn(p, who) {
-  await p.goto(`${srv.url}/agent/signin`);
-  await p.getByLabel('Email').fill(who.auth.email);
-  await p.getByLabel('Password').fill(who.auth.password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Views' }).waitFor();
 }
 
 before(async () => {
@@ -80,9 +72,8 @@ before(async () => {
   chrome = await launch();
   const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await signIn(page, alice);
+  recordErrors(page, consoleErrors);
+  await signIn(page, srv.url, alice.auth);
 });
 
 after(async () => {
@@ -183,7 +174,7 @@ test('a custom field of the chosen form: a 422 is shown under the field, then th
 test('another agent viewing the same ticket is shown, and their leaving too', async () => {
   const other = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   const bobPage = await other.newPage();
-  await signIn(bobPage, bob);
+  await signIn(bobPage, srv.url, bob.auth);
   await bobPage.goto(`${srv.url}/agent/tickets/${ticket.id}`);
   await bobPage.getByRole('heading', { name: 'Conversation' }).waitFor();
   const notice = page.locator('[data-presence]');
